@@ -1,0 +1,19 @@
+/**
+ * @module store/store
+ * The storage contract the real-time core depends on, split by aggregate. Engines: SQLite
+ * (`sqlite/`, the embedded default) and PostgreSQL (`postgres/`). Every engine passes the shared
+ * conformance suite in `store.contract.ts`.
+ */
+import type { AccountStore } from './account-store.ts';
+import type { AppStore } from './app-store.ts';
+import type { MessageStore } from './message-store.ts';
+
+export interface Store {
+  readonly apps: AppStore;
+  readonly accounts: AccountStore;
+  readonly messages: MessageStore;
+  /** Flushes and closes; further calls fail. */
+  close(): Promise<void>;
+}
+
+export type { AccountStore, AppStore, MessageStore };
