@@ -8,12 +8,20 @@ import { Codes, type CodeInfo } from '@parley/protocol';
 
 export class ParleyError extends Error {
   readonly code: number;
-  constructor(info: CodeInfo | number, message?: string, options?: { cause?: unknown }) {
+  /** Optional machine-readable detail sent with the error (e.g. the inbox position to resume from). */
+  readonly data: unknown;
+  constructor(info: CodeInfo | number, message?: string, options?: { cause?: unknown; data?: unknown }) {
     const code = typeof info === 'number' ? info : info.code;
     super(message ?? (typeof info === 'number' ? `error ${info}` : info.message), options);
     this.code = code;
+    this.data = options?.data;
     this.name = 'ParleyError';
   }
+}
+
+/** A handler result that is already JSON text: sent as is, never re-encoded. */
+export class RawJson {
+  constructor(readonly json: string) {}
 }
 
 /** Throws a ParleyError: `fail(Codes.GROUP_NOT_FOUND)` or with a more specific message. */

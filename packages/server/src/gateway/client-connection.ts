@@ -1,0 +1,150 @@
+/**
+ * @module gateway/client-connection
+ * One WebSocket client: its outbound queue and, once logged in, its session.
+ *
+ * Outbound frames are coalesced: everything queued within `coalesceMs` leaves as one text frame
+ * (a JSON array when there are several), built by joining already-encoded strings — no re-encoding.
+ * The queue is bounded: a client whose pending bytes (queued + socket buffer) stay above
+ * `maxOutboundBytes` for `slowConsumerGraceMs`, or reach twice that at any moment, is cut off with
+ * SLOW_CONSUMER; it resyncs from its cursor when it comes back.
+ */
+import type { WebSocket } from 'ws';
+import { Codes, type KickReason } from '@parley/protocol';
+import type { AppRecord } from '../store/app-store.ts';
+import type { PushTarget } from '../core/push-target.ts';
+import { CloseCodes } from './close-codes.ts';
+
+export interface ConnectionLimits {
+  coalesceMs: number;
+  maxOutboundBytes: number;
+  slowConsumerGraceMs: number;
+}
+
+export interface SessionState {
+  app: AppRecord;
+  userID: string;
+  sessionId: string;
+  platform: string;
+  loginAt: number;
+  /** Unix seconds. */
+  expireAt: number;
+  guest: boolean;
+  nick?: string;
+  avatar?: string;
+}
+
+export class ClientConnection implements PushTarget {
+  session: SessionState | undefined;
+  /** Unix ms of the last frame or pong from the peer. */
+  lastSeen = Date.now();
+  closed = false;
+  /** Set while a login is being processed, so a second one cannot race it. */
+  loggingIn = false;
+  expiryTimer: NodeJS.Timeout | undefined;
+  onClosed: ((conn: ClientConnection) => void) | undefined;
+
+  #queue: string[] = [];
+  #queuedBytes = 0;
+  #flushTimer: NodeJS.Timeout | undefined;
+  #overSince = 0;
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly remoteAddress: string,
+    private readonly limits: ConnectionLimits,
+  ) {}
+
+  get sessionId(): string {
+    return this.session?.sessionId ?? '';
+  }
+  get sdkAppId(): number {
+    return this.session?.app.sdkAppId ?? 0;
+  }
+  get userID(): string {
+    return this.session?.userID ?? '';
+  }
+  get platform(): string {
+    return this.session?.platform ?? 'Unknown';
+  }
+  get loginAt(): number {
+    return this.session?.loginAt ?? 0;
+  }
+
+  /** Queues an encoded frame (push or response). */
+  push(frame: string): void {
+    if (this.closed) return;
+    this.#queue.push(frame);
+    this.#queuedBytes += frame.length;
+    if (this.#checkPressure()) return;
+    if (this.#flushTimer === undefined) {
+      this.#flushTimer = this.limits.coalesceMs > 0
+        ? setTimeout(flushConnection, this.limits.coalesceMs, this)
+        : (setImmediate(flushConnection, this) as unknown as NodeJS.Timeout);
+    }
+  }
+
+  reply(id: number, code: number, message: string, data?: unknown): void {
+    const body = data === undefined ? '' : `,"data":${JSON.stringify(data)}`;
+    this.push(`{"id":${id},"code":${code},"message":${JSON.stringify(message)}${body}}`);
+  }
+
+  flush(): void {
+    this.#flushTimer = undefined;
+    if (this.closed || this.#queue.length === 0) return;
+    const q = this.#queue;
+    const text = q.length === 1 ? q[0]! : `[${q.join(',')}]`;
+    this.#queue = [];
+    this.#queuedBytes = 0;
+    this.ws.send(text);
+    this.#checkPressure();
+  }
+
+  kick(reason: KickReason, code: number, message: string): void {
+    this.push(`{"push":"kickedOut","data":${JSON.stringify({ reason, code, message })}}`);
+    this.close(reason === 'userSigExpired' ? CloseCodes.USERSIG_EXPIRED : CloseCodes.KICKED, reason);
+  }
+
+  /** Flushes what is queued, then closes with an application close code. */
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    if (this.#flushTimer !== undefined) clearTimeout(this.#flushTimer);
+    this.flush();
+    this.closed = true;
+    try {
+      this.ws.close(code, reason.slice(0, 120));
+    } catch {
+      this.ws.terminate();
+    }
+  }
+
+  /** True when the connection was cut off for being slow. */
+  #checkPressure(): boolean {
+    const pending = this.#queuedBytes + this.ws.bufferedAmount;
+    const max = this.limits.maxOutboundBytes;
+    if (pending <= max) {
+      this.#overSince = 0;
+      return false;
+    }
+    const now = Date.now();
+    if (this.#overSince === 0) this.#overSince = now;
+    if (pending > 2 * max || now - this.#overSince > this.limits.slowConsumerGraceMs) {
+      this.#queue = [];
+      this.#queuedBytes = 0;
+      this.closed = true;
+      this.ws.close(CloseCodes.SLOW_CONSUMER, Codes.SLOW_CONSUMER.message.slice(0, 120));
+      // A client that stopped reading will not complete the closing handshake.
+      setTimeout(() => this.ws.terminate(), 1000).unref();
+      return true;
+    }
+    return false;
+  }
+
+  /** Called by the heartbeat sweep: re-checks a connection that is over its limit but quiet. */
+  sweepPressure(): void {
+    if (!this.closed && this.#overSince !== 0) this.#checkPressure();
+  }
+}
+
+function flushConnection(conn: ClientConnection): void {
+  conn.flush();
+}

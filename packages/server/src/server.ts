@@ -1,0 +1,139 @@
+/**
+ * @module server
+ * Builds a Parley node from its configuration: engines (store, bus, presence), the real-time core,
+ * the WebSocket gateway and the REST API, behind one HTTP server. `main.ts` starts it; tests build
+ * as many nodes as they like on port 0.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { configFromEnv, type ServerConfig } from './config.ts';
+import { AccountDirectory } from './core/account-directory.ts';
+import { SessionRegistry } from './core/session-registry.ts';
+import { KeyedRateLimiter } from './core/token-bucket.ts';
+import { openEngines, type EngineOverrides } from './engines.ts';
+import { OpRouter } from './gateway/op-router.ts';
+import { registerMessageOps } from './gateway/ops/message-ops.ts';
+import { registerProfileOps } from './gateway/ops/profile-ops.ts';
+import { registerSessionOps } from './gateway/ops/session-ops.ts';
+import { WsGateway } from './gateway/ws-gateway.ts';
+import { C2CService } from './messaging/c2c-service.ts';
+import { GroupCommitter } from './messaging/group-commit.ts';
+import { noHooks } from './messaging/message-hooks.ts';
+import { createLogger, type Logger } from './observability/logger.ts';
+import { Metrics } from './observability/metrics.ts';
+import { AppRegistry } from './apps/app-registry.ts';
+import { TicketVerifier } from './auth/ticket-verifier.ts';
+import { createRestHandler } from './rest/rest-handler.ts';
+import { CommandRegistry } from './rest/command-registry.ts';
+import { registerOpenimCommands } from './rest/commands/openim.ts';
+import { gatewaySessionControl } from './core/session-control.ts';
+import type { Services } from './services.ts';
+
+export interface ParleyOptions {
+  config?: Partial<ServerConfig>;
+  engines?: EngineOverrides;
+  logger?: Logger;
+}
+
+export interface Parley {
+  readonly services: Services;
+  readonly apps: AppRegistry;
+  readonly http: Server;
+  /** Starts listening; resolves with the bound port. */
+  listen(): Promise<number>;
+  /** `http://host:port` once listening. */
+  readonly url: string;
+  /** Graceful stop: no new connections, in-flight sends committed, store closed. */
+  close(): Promise<void>;
+}
+
+export async function createParley(options: ParleyOptions = {}): Promise<Parley> {
+  const config = configFromEnv(options.config);
+  const logger = options.logger ?? createLogger();
+  const metrics = new Metrics();
+  const engines = await openEngines(config, options.engines);
+  const { store, bus, presence } = engines;
+
+  const apps = new AppRegistry(store.apps);
+  const verifier = new TicketVerifier();
+  const sessions = new SessionRegistry(bus, presence, config.nodeId, engines.clustered, logger);
+  const directory = new AccountDirectory(store.accounts);
+  const committer = new GroupCommitter(store.messages, config.groupCommitMaxBatch);
+  const c2c = new C2CService(store.messages, committer, sessions, directory, noHooks);
+
+  const services: Services = {
+    config, store, presence, sessions, directory, c2c, metrics, logger,
+    apps: { getApp: (id) => apps.get(id) },
+    tickets: verifier,
+    loginLimiter: new KeyedRateLimiter(config.loginBurstPer10s / 10, config.loginBurstPer10s),
+    now: Date.now,
+  };
+
+  const router = new OpRouter();
+  registerSessionOps(router);
+  registerMessageOps(router);
+  registerProfileOps(router);
+  const gateway = new WsGateway(services, router);
+
+  const commands = new CommandRegistry();
+  const sessionControl = gatewaySessionControl(sessions, presence);
+  const rest = createRestHandler({ store, apps, verifier, logger, metrics, registry: commands, sessions: sessionControl });
+  registerOpenimCommands(commands, services);
+
+  const http = createServer((req, res) => route(req, res));
+  http.on('upgrade', (req, socket, head) => {
+    if (!gateway.handleUpgrade(req, socket, head)) socket.destroy();
+  });
+
+  function route(req: IncomingMessage, res: ServerResponse): void {
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (path.startsWith('/v4/') || path === '/v4') return rest(req, res);
+    if (path === '/healthz' && req.method === 'GET') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'ok', node: config.nodeId, connections: gateway.connections.size, sessions: sessions.size }));
+      return;
+    }
+    if (path === '/metrics' && req.method === 'GET') {
+      metrics.gauge('parley_sessions', 'Logged-in sessions on this node').set(sessions.size);
+      metrics.gauge('parley_group_commit_batches', 'Group-commit transactions').set(committer.batches);
+      metrics.gauge('parley_messages_committed', 'Messages committed').set(committer.committed);
+      void metrics.render().then((text) => {
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(text);
+      });
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end('{"error":"not found"}');
+  }
+
+  let port = 0;
+  let closing: Promise<void> | undefined;
+  return {
+    services,
+    apps,
+    http,
+    get url() {
+      return `http://127.0.0.1:${port}`;
+    },
+    listen() {
+      return new Promise((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(config.port, config.host, () => {
+          port = (http.address() as AddressInfo).port;
+          resolve(port);
+        });
+      });
+    },
+    close() {
+      closing ??= (async () => {
+        http.close();
+        await gateway.close();
+        await committer.drain();
+        http.closeAllConnections();
+        await engines.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * @module services
+ * The dependencies a request handler may use, built once by `server.ts`. Ops and REST commands
+ * receive this object; nothing reaches for globals.
+ */
+import type { VerifyResult } from '@parley/usersig';
+import type { ServerConfig } from './config.ts';
+import type { AccountDirectory } from './core/account-directory.ts';
+import type { SessionRegistry } from './core/session-registry.ts';
+import type { KeyedRateLimiter } from './core/token-bucket.ts';
+import type { C2CService } from './messaging/c2c-service.ts';
+import type { Logger } from './observability/logger.ts';
+import type { Metrics } from './observability/metrics.ts';
+import type { Presence } from './presence/presence.ts';
+import type { AppRecord } from './store/app-store.ts';
+import type { Store } from './store/store.ts';
+
+export interface AppLookup {
+  getApp(sdkAppId: number): Promise<AppRecord | undefined>;
+}
+
+export interface TicketCheck {
+  verify(app: AppRecord, identifier: string, userSig: string, nowSeconds?: number): VerifyResult;
+}
+
+export interface Services {
+  config: ServerConfig;
+  store: Store;
+  apps: AppLookup;
+  tickets: TicketCheck;
+  sessions: SessionRegistry;
+  presence: Presence;
+  directory: AccountDirectory;
+  c2c: C2CService;
+  loginLimiter: KeyedRateLimiter;
+  metrics: Metrics;
+  logger: Logger;
+  /** Unix ms. */
+  now(): number;
+}
