@@ -44,3 +44,15 @@ export const skipUnlessPostgres = () => skipUnless('PostgreSQL', POSTGRES_URL, 5
 export function uniqueName(base: string): string {
   return `${base}_${randomBytes(6).toString('hex')}`;
 }
+
+/** Drops a test schema (and everything in it). */
+export async function dropPostgresSchema(schema: string): Promise<void> {
+  const { default: pg } = await import('pg');
+  const admin = new pg.Client(POSTGRES_URL);
+  await admin.connect();
+  try {
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await admin.end();
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * @module store/postgres/migrations
+ * Versioned schema migrations recorded in `parley_migrations`. The whole run holds a session
+ * advisory lock keyed by the schema, so nodes starting together apply each step exactly once; each
+ * step is its own transaction. Append new steps; never edit a shipped one.
+ */
+import type pg from 'pg';
+
+interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'apps, accounts, messages, inboxes, conversations, read cursors, sequence counters',
+    sql: `
+      CREATE TABLE apps (
+        sdk_app_id      bigint PRIMARY KEY,
+        name            text NOT NULL,
+        mode            text NOT NULL,
+        secret_key      text NOT NULL,
+        public_key_pem  text,
+        admins          jsonb NOT NULL,
+        settings        jsonb NOT NULL,
+        created_at      bigint NOT NULL,
+        disabled        boolean NOT NULL DEFAULT false
+      );
+
+      CREATE TABLE accounts (
+        sdk_app_id          bigint NOT NULL,
+        user_id             text NOT NULL,
+        nick                text NOT NULL DEFAULT '',
+        face_url            text NOT NULL DEFAULT '',
+        created_at          bigint NOT NULL,
+        tickets_revoked_at  bigint NOT NULL DEFAULT 0,
+        profile             jsonb NOT NULL DEFAULT '{}',
+        PRIMARY KEY (sdk_app_id, user_id)
+      );
+
+      CREATE TABLE messages (
+        sdk_app_id         bigint NOT NULL,
+        conv_id            text NOT NULL,
+        seq                bigint NOT NULL,
+        from_user          text NOT NULL,
+        to_target          text NOT NULL,
+        random             bigint NOT NULL,
+        time               bigint NOT NULL,
+        body               text NOT NULL,
+        priority           text NOT NULL,
+        cloud_custom_data  text,
+        nick               text,
+        avatar             text,
+        client_msg_id      text,
+        dedup_key          text,
+        revoked            boolean NOT NULL DEFAULT false,
+        PRIMARY KEY (sdk_app_id, conv_id, seq)
+      );
+      CREATE UNIQUE INDEX messages_by_dedup ON messages (sdk_app_id, conv_id, from_user, dedup_key)
+        WHERE dedup_key IS NOT NULL;
+
+      -- kind: 0 message (conv_id, msg_seq), 1 revoke (conv_id, msg_seq, actor = by),
+      --       2 read (conv_id, actor = reader, read_seq, time).
+      CREATE TABLE inbox (
+        sdk_app_id  bigint NOT NULL,
+        user_id     text NOT NULL,
+        seq         bigint NOT NULL,
+        kind        smallint NOT NULL,
+        conv_id     text NOT NULL,
+        msg_seq     bigint,
+        actor       text,
+        read_seq    bigint,
+        time        bigint,
+        PRIMARY KEY (sdk_app_id, user_id, seq)
+      );
+
+      -- One row per (user, conversation) with message inbox rows; deleting it hides the
+      -- conversation until the next message re-creates it.
+      CREATE TABLE user_conversations (
+        sdk_app_id  bigint NOT NULL,
+        user_id     text NOT NULL,
+        conv_id     text NOT NULL,
+        last_seq    bigint NOT NULL,
+        last_inbox  bigint NOT NULL,
+        PRIMARY KEY (sdk_app_id, user_id, conv_id)
+      );
+      CREATE INDEX user_conversations_recent ON user_conversations (sdk_app_id, user_id, last_inbox DESC);
+
+      CREATE TABLE read_cursors (
+        sdk_app_id  bigint NOT NULL,
+        conv_id     text NOT NULL,
+        user_id     text NOT NULL,
+        read_seq    bigint NOT NULL,
+        PRIMARY KEY (sdk_app_id, conv_id, user_id)
+      );
+
+      -- Last sequence handed out per conversation (kind 0) and per inbox (kind 1). Bumped with
+      -- INSERT ... ON CONFLICT DO UPDATE inside the writing transaction, so concurrent nodes queue on
+      -- the row lock and sequences stay gap-free.
+      CREATE TABLE counters (
+        sdk_app_id  bigint NOT NULL,
+        kind        smallint NOT NULL,
+        key         text NOT NULL,
+        value       bigint NOT NULL,
+        PRIMARY KEY (sdk_app_id, kind, key)
+      );
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+
+/** Brings `schema` to SCHEMA_VERSION; refuses a schema written by a newer Parley. */
+export async function migrate(pool: pg.Pool, schema: string): Promise<void> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', [`parley:migrate:${schema}`]);
+    try {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      await client.query(`CREATE TABLE IF NOT EXISTS "${schema}".parley_migrations (
+        version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+      const rows = (await client.query<{ v: number | null }>(`SELECT max(version) AS v FROM "${schema}".parley_migrations`)).rows;
+      const found = rows[0]?.v ?? 0;
+      if (found > SCHEMA_VERSION) {
+        throw new Error(`PostgreSQL schema "${schema}" is at version ${found}, newer than this build's ${SCHEMA_VERSION}; upgrade Parley`);
+      }
+      for (const m of MIGRATIONS) {
+        if (m.version <= found) continue;
+        await client.query('BEGIN');
+        try {
+          await client.query(`SET LOCAL search_path = "${schema}"`);
+          await client.query(m.sql);
+          await client.query(`INSERT INTO "${schema}".parley_migrations (version, description) VALUES ($1, $2)`, [m.version, m.description]);
+          await client.query('COMMIT');
+        } catch (err) {
+          await client.query('ROLLBACK').catch(() => {});
+          throw err;
+        }
+      }
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`parley:migrate:${schema}`]).catch((err: Error) => { broken = err; });
+    }
+  } finally {
+    client.release(broken);
+  }
+}
