@@ -38,8 +38,15 @@ export class PostgresAccountStore implements AccountStore {
 
   async importAccounts(sdkAppId: number, accounts: AccountImport[]): Promise<void> {
     if (accounts.length === 0) return;
-    // One row per UserID (the last one given wins), since one upsert cannot touch a row twice.
-    const byId = new Map(accounts.map((a) => [a.userID, a]));
+    // One row per UserID (a statement cannot touch a row twice): a UserID listed again adds or
+    // overrides the fields it gives, as if the entries were applied one after another.
+    const byId = new Map<string, AccountImport>();
+    for (const a of accounts) {
+      const merged = { ...byId.get(a.userID), userID: a.userID };
+      if (a.nick !== undefined) merged.nick = a.nick;
+      if (a.faceUrl !== undefined) merged.faceUrl = a.faceUrl;
+      byId.set(a.userID, merged);
+    }
     const ids = [...byId.keys()].sort(); // a fixed order keeps concurrent imports from deadlocking
     const nicks = ids.map((id) => byId.get(id)?.nick ?? null);
     const faces = ids.map((id) => byId.get(id)?.faceUrl ?? null);
