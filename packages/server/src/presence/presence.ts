@@ -19,9 +19,9 @@ export interface Presence {
   removeSession(sdkAppId: number, userID: string, sessionId: string): Promise<void>;
   /** The user's sessions on every node, oldest first. */
   sessions(sdkAppId: number, userID: string): Promise<SessionInfo[]>;
-  /** Sessions for many users at once (query_online_status). */
+  /** Sessions for many users at once (query_online_status); every requested user is a key, offline ones map to []. */
   sessionsOf(sdkAppId: number, userIDs: string[]): Promise<Map<string, SessionInfo[]>>;
-  /** Records this node's count of members in a room; the cluster-wide count is the sum over live nodes. */
+  /** Records this node's count of members in a room (0 removes it); the cluster-wide count is the sum over live nodes. */
   setRoomCount(sdkAppId: number, roomId: string, nodeId: string, count: number): Promise<void>;
   roomCount(sdkAppId: number, roomId: string): Promise<number>;
   /** Drops every entry this node wrote (on shutdown, or when a node is declared dead). */
