@@ -10,3 +10,4 @@ export * from './ids.ts';
 export type * from './messages.ts';
 export * from './ops.ts';
 export type * from './pushes.ts';
+export * from './group-ops.ts';

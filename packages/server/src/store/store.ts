@@ -6,14 +6,16 @@
  */
 import type { AccountStore } from './account-store.ts';
 import type { AppStore } from './app-store.ts';
+import type { GroupStore } from './group-store.ts';
 import type { MessageStore } from './message-store.ts';
 
 export interface Store {
   readonly apps: AppStore;
   readonly accounts: AccountStore;
   readonly messages: MessageStore;
+  readonly groups: GroupStore;
   /** Flushes and closes; further calls fail. */
   close(): Promise<void>;
 }
 
-export type { AccountStore, AppStore, MessageStore };
+export type { AccountStore, AppStore, GroupStore, MessageStore };

@@ -4,6 +4,7 @@
  * the schema (under an advisory lock, so nodes may start together).
  */
 import type { Store } from '../store.ts';
+import { unimplementedGroupStore } from '../group-store.ts';
 import { PostgresAccountStore } from './account-store.postgres.ts';
 import { PostgresAppStore } from './app-store.postgres.ts';
 import { PostgresMessageStore } from './message-store.postgres.ts';
@@ -28,6 +29,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
     apps: new PostgresAppStore(db),
     accounts: new PostgresAccountStore(db),
     messages: new PostgresMessageStore(db),
+    groups: unimplementedGroupStore('PostgreSQL'),
     close: () => db.close(),
   };
 }
