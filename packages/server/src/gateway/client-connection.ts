@@ -13,6 +13,10 @@ import { Codes, type KickReason } from '@parley/protocol';
 import type { AppRecord } from '../store/app-store.ts';
 import type { PushTarget } from '../core/push-target.ts';
 import { CloseCodes } from './close-codes.ts';
+import { TokenBucket } from '../core/token-bucket.ts';
+
+/** Requests per second before login; after login the app's `clientRequestsPerSecond` applies. */
+const ANONYMOUS_REQUESTS_PER_SECOND = 20;
 
 export interface ConnectionLimits {
   coalesceMs: number;
@@ -41,7 +45,8 @@ export class ClientConnection implements PushTarget {
   /** Set while a login is being processed, so a second one cannot race it. */
   loggingIn = false;
   expiryTimer: NodeJS.Timeout | undefined;
-  onClosed: ((conn: ClientConnection) => void) | undefined;
+  /** Per-connection request rate (9506 above it). */
+  requestBucket = new TokenBucket(ANONYMOUS_REQUESTS_PER_SECOND, ANONYMOUS_REQUESTS_PER_SECOND * 2, Date.now());
 
   #queue: string[] = [];
   #queuedBytes = 0;
@@ -68,6 +73,10 @@ export class ClientConnection implements PushTarget {
   }
   get loginAt(): number {
     return this.session?.loginAt ?? 0;
+  }
+  /** Bytes queued here and not yet handed to the socket (live rooms add ws.bufferedAmount). */
+  get queuedBytes(): number {
+    return this.#queuedBytes;
   }
 
   /** Queues an encoded frame (push or response). */

@@ -10,7 +10,6 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { Codes, MAX_INBOUND_FRAME_BYTES } from '@parley/protocol';
 import { ParleyError, RawJson } from '../errors.ts';
-import { TokenBucket } from '../core/token-bucket.ts';
 import type { Services } from '../services.ts';
 import { ClientConnection } from './client-connection.ts';
 import { CloseCodes } from './close-codes.ts';
@@ -18,8 +17,7 @@ import type { OpRouter } from './op-router.ts';
 
 const kConn = Symbol('parley.connection');
 const kGateway = Symbol('parley.gateway');
-type TaggedSocket = WebSocket & { [kConn]: ClientConnection; [kGateway]: WsGateway; [kBucket]: TokenBucket };
-const kBucket = Symbol('parley.bucket');
+type TaggedSocket = WebSocket & { [kConn]: ClientConnection; [kGateway]: WsGateway };
 
 export class WsGateway {
   readonly wss: WebSocketServer;
@@ -56,7 +54,6 @@ export class WsGateway {
     const tagged = ws as TaggedSocket;
     tagged[kConn] = conn;
     tagged[kGateway] = this;
-    tagged[kBucket] = new TokenBucket(50, 100, Date.now());
     this.connections.add(conn);
     this.services.metrics.gauge('parley_connections', 'Open WebSocket connections').inc();
     ws.on('message', onMessage);
@@ -144,7 +141,7 @@ function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
     conn.reply(0, Codes.PROTOCOL_BAD_FRAME.code, 'Binary frames are not part of the protocol');
     return;
   }
-  void ws[kGateway].handle(conn, data.toString(), ws[kBucket].take(now));
+  void ws[kGateway].handle(conn, data.toString(), conn.requestBucket.take(now));
 }
 
 function onPong(this: WebSocket): void {

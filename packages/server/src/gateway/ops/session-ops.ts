@@ -11,6 +11,7 @@ import { Codes, PROTOCOL_VERSION, type GuestLoginRequest, type LoginRequest, typ
 import { genUserSigV2 } from '@parley/usersig';
 import { ParleyError } from '../../errors.ts';
 import { sessionsToKick } from '../../core/login-policy.ts';
+import { TokenBucket } from '../../core/token-bucket.ts';
 import type { AppRecord } from '../../store/app-store.ts';
 import type { ClientConnection } from '../client-connection.ts';
 import { CloseCodes } from '../close-codes.ts';
@@ -125,6 +126,8 @@ async function completeLogin(
       app, userID, sessionId: randomUUID(), platform, loginAt: now, expireAt, guest,
       ...(nick !== undefined && { nick }), ...(avatar !== undefined && { avatar }),
     };
+    const rate = app.settings.clientRequestsPerSecond;
+    conn.requestBucket = new TokenBucket(rate, rate * 2, now);
     await services.sessions.add(conn);
     const inboxSeq = await services.store.messages.lastInboxSeq(app.sdkAppId, userID);
     armExpiry(conn, services.now);
