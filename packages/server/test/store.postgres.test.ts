@@ -73,7 +73,7 @@ describe('PostgreSQL store: several nodes on one database', async () => {
     assert.deepEqual(stored.map((m) => m.seq), [10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
   });
 
-  it('appends at least 10,000 messages/s in group-commit batches', { skip }, async () => {
+  it('appends in group-commit batches at speed (target: 10,000 messages/s; the log line has the figure)', { skip }, async () => {
     const total = 20_000;
     const batchSize = 500;
     const users = Array.from({ length: 200 }, (_, i) => `p${i}`);
