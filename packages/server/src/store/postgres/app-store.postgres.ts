@@ -42,9 +42,6 @@ function toParams(app: AppRecord): unknown[] {
   ];
 }
 
-/** Every table keyed by SDKAppID: deleting an app empties them all, so a reused ID starts clean. */
-const APP_TABLES = ['accounts', 'messages', 'inbox', 'user_conversations', 'read_cursors', 'counters'];
-
 export class PostgresAppStore implements AppStore {
   constructor(private readonly db: PgDatabase) {}
 
@@ -77,10 +74,8 @@ export class PostgresAppStore implements AppStore {
     if (rows.length === 0) throw new ParleyError(Codes.SDKAPPID_NOT_FOUND);
   }
 
+  /** Only the app row, as the SQLite engine does: accounts and messages under the SDKAppID stay. */
   async deleteApp(sdkAppId: number): Promise<boolean> {
-    return this.db.tx(async (c) => {
-      for (const t of APP_TABLES) await c.query(`DELETE FROM ${t} WHERE sdk_app_id = $1`, [sdkAppId]);
-      return ((await c.query('DELETE FROM apps WHERE sdk_app_id = $1', [sdkAppId])).rowCount ?? 0) > 0;
-    });
+    return (await this.db.query('DELETE FROM apps WHERE sdk_app_id = $1 RETURNING 1', [sdkAppId])).length > 0;
   }
 }
