@@ -2,6 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { openPostgresStore } from '../src/store/postgres/postgres-store.ts';
+import { SCHEMA_VERSION } from '../src/store/postgres/migrations.ts';
 import type { NewMessage } from '../src/store/message-store.ts';
 import type { Store } from '../src/store/store.ts';
 import { POSTGRES_URL, dropPostgresSchema, skipUnlessPostgres, uniqueName } from './helpers/services.ts';
@@ -31,8 +32,8 @@ describe('PostgreSQL store: several nodes on one database', async () => {
     const c = new pg.Client(POSTGRES_URL);
     await c.connect();
     try {
-      const { rows } = await c.query(`SELECT version FROM "${schema}".parley_migrations`);
-      assert.deepEqual(rows, [{ version: 1 }]);
+      const { rows } = await c.query(`SELECT version FROM "${schema}".parley_migrations ORDER BY version`);
+      assert.deepEqual(rows, Array.from({ length: SCHEMA_VERSION }, (_, i) => ({ version: i + 1 })));
     } finally {
       await c.end();
     }
@@ -93,7 +94,8 @@ describe('PostgreSQL store: several nodes on one database', async () => {
     await Promise.all(work);
     const rate = total / ((performance.now() - start) / 1000);
     console.log(`# postgres append: ${Math.round(rate)} messages/s`);
-    // The bound is loose so a slow shared CI box does not flake; the log shows the real number.
-    assert.ok(rate > (process.env['CI'] === 'true' ? 2_000 : 5_000), `${Math.round(rate)} messages/s`);
+    // The bound is loose so a busy shared box does not flake; it still catches a per-row round
+    // trip creeping back in (that runs at a few hundred messages/s). The log shows the real figure.
+    assert.ok(rate > 2_000, `${Math.round(rate)} messages/s`);
   });
 });

@@ -108,6 +108,66 @@ const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'groups: chat_groups, group_members, group_mutes, group_applications',
+    sql: `
+      CREATE TABLE chat_groups (
+        id              bigserial NOT NULL,        -- creation order: get_appid_group_list pages by it
+        sdk_app_id      bigint NOT NULL,
+        group_id        text NOT NULL,
+        type            text NOT NULL,
+        name            text NOT NULL,
+        introduction    text NOT NULL DEFAULT '',
+        notification    text NOT NULL DEFAULT '',
+        face_url        text NOT NULL DEFAULT '',
+        owner           text NOT NULL DEFAULT '',
+        creator         text NOT NULL DEFAULT '',
+        created_at      bigint NOT NULL,
+        last_info_time  bigint NOT NULL,
+        info_seq        bigint NOT NULL DEFAULT 1,
+        max_members     bigint NOT NULL,           -- 0 = no cap (live rooms)
+        join_option     text NOT NULL,
+        mute_all        boolean NOT NULL DEFAULT false,
+        app_data        jsonb NOT NULL DEFAULT '{}',
+        member_count    bigint NOT NULL DEFAULT 0, -- kept in step with group_members under the group row's lock
+        PRIMARY KEY (sdk_app_id, group_id)
+      );
+      CREATE UNIQUE INDEX chat_groups_by_id ON chat_groups (sdk_app_id, id);
+
+      CREATE TABLE group_members (
+        sdk_app_id  bigint NOT NULL,
+        group_id    text NOT NULL,
+        user_id     text NOT NULL,
+        role        text NOT NULL,
+        join_time   bigint NOT NULL,
+        name_card   text NOT NULL DEFAULT '',
+        msg_flag    text NOT NULL DEFAULT 'AcceptAndNotify',
+        read_seq    bigint NOT NULL DEFAULT 0,
+        app_data    jsonb NOT NULL DEFAULT '{}',
+        PRIMARY KEY (sdk_app_id, group_id, user_id)
+      );
+      CREATE INDEX group_members_by_user ON group_members (sdk_app_id, user_id);
+
+      -- Apart from membership: a muted user who leaves and rejoins stays muted.
+      CREATE TABLE group_mutes (
+        sdk_app_id  bigint NOT NULL,
+        group_id    text NOT NULL,
+        user_id     text NOT NULL,
+        until       bigint NOT NULL,
+        PRIMARY KEY (sdk_app_id, group_id, user_id)
+      );
+
+      CREATE TABLE group_applications (
+        sdk_app_id  bigint NOT NULL,
+        group_id    text NOT NULL,
+        applicant   text NOT NULL,
+        message     text NOT NULL DEFAULT '',
+        time        bigint NOT NULL,
+        PRIMARY KEY (sdk_app_id, group_id, applicant)
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

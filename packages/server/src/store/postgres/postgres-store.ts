@@ -4,9 +4,9 @@
  * the schema (under an advisory lock, so nodes may start together).
  */
 import type { Store } from '../store.ts';
-import { unimplementedGroupStore } from '../group-store.ts';
 import { PostgresAccountStore } from './account-store.postgres.ts';
 import { PostgresAppStore } from './app-store.postgres.ts';
+import { PostgresGroupStore } from './group-store.postgres.ts';
 import { PostgresMessageStore } from './message-store.postgres.ts';
 import { migrate } from './migrations.ts';
 import { PgDatabase, toStoreError, type PgOptions } from './pg-database.ts';
@@ -29,7 +29,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
     apps: new PostgresAppStore(db),
     accounts: new PostgresAccountStore(db),
     messages: new PostgresMessageStore(db),
-    groups: unimplementedGroupStore('PostgreSQL'),
+    groups: new PostgresGroupStore(db),
     close: () => db.close(),
   };
 }
