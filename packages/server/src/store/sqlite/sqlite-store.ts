@@ -1,0 +1,29 @@
+/**
+ * @module store/sqlite/sqlite-store
+ * The embedded default engine: one SQLite file in the data directory.
+ */
+import type { Store } from '../store.ts';
+import { SqliteAccountStore } from './account-store.sqlite.ts';
+import { SqliteAppStore } from './app-store.sqlite.ts';
+import { SqliteGroupStore } from './group-store.sqlite.ts';
+import { SqliteMessageStore } from './message-store.sqlite.ts';
+import { openSqliteDatabase, type OpenSqliteOptions } from './sqlite-database.ts';
+
+export async function openSqliteStore(dataDir: string, opts: OpenSqliteOptions = {}): Promise<Store> {
+  const db = openSqliteDatabase(dataDir, opts);
+  return {
+    apps: new SqliteAppStore(db),
+    accounts: new SqliteAccountStore(db),
+    messages: new SqliteMessageStore(db),
+    groups: new SqliteGroupStore(db),
+    async close() {
+      if (!db.open) return;
+      // Fold the WAL back into the main file so a copied data dir is self-contained.
+      try {
+        db.pragma('wal_checkpoint(TRUNCATE)');
+      } finally {
+        db.close();
+      }
+    },
+  };
+}
