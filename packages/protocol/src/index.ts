@@ -7,6 +7,7 @@ export * from './codes.ts';
 export * from './elements.ts';
 export * from './frames.ts';
 export * from './ids.ts';
+export * from './live.ts';
 export type * from './messages.ts';
 export * from './ops.ts';
 export type * from './pushes.ts';

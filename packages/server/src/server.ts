@@ -15,6 +15,9 @@ import { OpRouter } from './gateway/op-router.ts';
 import { registerMessageOps } from './gateway/ops/message-ops.ts';
 import { registerProfileOps } from './gateway/ops/profile-ops.ts';
 import { registerSessionOps } from './gateway/ops/session-ops.ts';
+import { registerLiveOps } from './gateway/ops/live-ops.ts';
+import { LiveRoomEngine } from './live/live-engine.ts';
+import { liveOptionsFromEnv } from './live/live-config.ts';
 import { WsGateway } from './gateway/ws-gateway.ts';
 import { C2CService } from './messaging/c2c-service.ts';
 import { GroupCommitter } from './messaging/group-commit.ts';
@@ -61,11 +64,18 @@ export async function createParley(options: ParleyOptions = {}): Promise<Parley>
   const committer = new GroupCommitter(store.messages, config.groupCommitMaxBatch);
   const c2c = new C2CService(store.messages, committer, sessions, directory, noHooks);
 
+  const liveRooms = new LiveRoomEngine({
+    nodeId: config.nodeId, bus, presence, clustered: engines.clustered, metrics, logger, sessions,
+    appSettings: async (id) => (await apps.get(id))?.settings,
+    ...liveOptionsFromEnv(),
+  });
+
   const services: Services = {
     config, store, presence, sessions, directory, c2c, metrics, logger,
     apps: { getApp: (id) => apps.get(id) },
     tickets: verifier,
     loginLimiter: new KeyedRateLimiter(config.loginBurstPer10s / 10, config.loginBurstPer10s),
+    liveRooms,
     now: Date.now,
   };
 
@@ -73,6 +83,7 @@ export async function createParley(options: ParleyOptions = {}): Promise<Parley>
   registerSessionOps(router);
   registerMessageOps(router);
   registerProfileOps(router);
+  registerLiveOps(router);
   const gateway = new WsGateway(services, router);
 
   const commands = new CommandRegistry();
@@ -129,6 +140,7 @@ export async function createParley(options: ParleyOptions = {}): Promise<Parley>
       closing ??= (async () => {
         http.close();
         await gateway.close();
+        await liveRooms.close();
         await committer.drain();
         http.closeAllConnections();
         await engines.close();

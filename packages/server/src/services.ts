@@ -9,6 +9,7 @@ import type { AccountDirectory } from './core/account-directory.ts';
 import type { SessionRegistry } from './core/session-registry.ts';
 import type { KeyedRateLimiter } from './core/token-bucket.ts';
 import type { C2CService } from './messaging/c2c-service.ts';
+import type { LiveRooms } from './live/live-rooms.ts';
 import type { Logger } from './observability/logger.ts';
 import type { Metrics } from './observability/metrics.ts';
 import type { Presence } from './presence/presence.ts';
@@ -33,6 +34,8 @@ export interface Services {
   directory: AccountDirectory;
   c2c: C2CService;
   loginLimiter: KeyedRateLimiter;
+  /** AVChatRoom/BChatRoom fan-out engine (live/live-engine.ts). */
+  liveRooms: LiveRooms;
   metrics: Metrics;
   logger: Logger;
   /** Unix ms. */

@@ -1,0 +1,805 @@
+/**
+ * @module live/live-engine
+ * The live-room fan-out engine (AVChatRoom, BChatRoom): implements `LiveRooms` (docs/live-rooms.md).
+ *
+ * Per room: a ring of encoded pushes (each appended once, whatever the number of members), one
+ * cursor per local member, and a flush timer. At each flush (every `flushMs` while something is
+ * pending) the entries appended since the last flush are cut into ONE frame — a JSON array text,
+ * built by joining the encoded pushes, framed once as a WebSocket text frame — and the same Buffer
+ * is written to every member that is keeping up. Per-member work is one pressure check and one
+ * socket write per frame, never per message.
+ *
+ * A member whose pending bytes (connection queue + socket buffer) are over `maxMemberBytes` is
+ * skipped and keeps its cursor; once its socket drains it gets a catch-up frame cut from its
+ * cursor (state updates collapsed to the latest, Lowest then Low then Normal dropped to fit the
+ * catch-up budget, High never). Members skipped together share their catch-up encoding. A member
+ * still behind after `slowGraceMs` is closed with SLOW_CONSUMER.
+ *
+ * Cluster: a room entry is published once on the room's bus channel; every node that has local
+ * members is subscribed and appends it to its own ring. Likes are counted locally and published as
+ * one aggregated delta per flush; online counts go through presence (per-node counts, summed).
+ */
+import type { Priority } from '@parley/protocol';
+import { Codes } from '@parley/protocol';
+import type { Bus } from '../bus/bus.ts';
+import type { PushTarget } from '../core/push-target.ts';
+import type { ClientConnection } from '../gateway/client-connection.ts';
+import { CloseCodes } from '../gateway/close-codes.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import type { Presence } from '../presence/presence.ts';
+import type { AppSettings } from '../store/app-store.ts';
+import { BROADCAST_CHANNEL, decodeLiveMessage, encodeLiveMessage, roomChannel } from './live-cluster.ts';
+import type { LiveRooms, PublishOutcome, RoomMemberInfo } from './live-rooms.ts';
+import { RoomLimiter, type PriorityRank } from './room-limiter.ts';
+import { encodeTextFrame, writeShared, type SharedFrame } from './ws-frame.ts';
+
+export interface LiveEngineOptions {
+  nodeId: string;
+  bus: Bus;
+  presence: Presence;
+  /** False on a single node: no bus traffic at all. */
+  clustered: boolean;
+  metrics: Metrics;
+  logger: Logger;
+  /** App settings (likeFlushMs, roomHistoryOnJoin); read when a room is opened. */
+  appSettings?: (sdkAppId: number) => Promise<Partial<AppSettings> | undefined>;
+  /** Local sessions, for BChatRoom broadcasts. */
+  sessions?: { all(): Iterable<PushTarget> };
+  /** Room flush window (ms). Default 50. */
+  flushMs?: number;
+  /** Pending bytes per member above which it is skipped. Default 1 MiB. */
+  maxMemberBytes?: number;
+  /** How long a member may stay behind before SLOW_CONSUMER. Default 5 s. */
+  slowGraceMs?: number;
+  /** Largest catch-up frame; lower priorities are dropped to fit. Default maxMemberBytes / 2. */
+  catchUpBytes?: number;
+  /** Online-count refresh (presence write + read) and roomStats push check. Default 5 s. */
+  countRefreshMs?: number;
+  /** Enter/exit notices are cut at most once per this window. Default 1 s. */
+  noticeFlushMs?: number;
+  /** Users listed by name in one notice; above it the notice carries a sample and a count. Default 10. */
+  noticeSample?: number;
+  /** Ring bounds per room: beyond them members that are behind lose the oldest entries. */
+  ringMaxEntries?: number;
+  ringMaxBytes?: number;
+  /** Empty rooms (no local members) are forgotten after this long. Default 60 s. */
+  roomIdleMs?: number;
+  /** Users shown in `likes.topUsers`. Default 3. */
+  topLikers?: number;
+  now?: () => number;
+}
+
+/** Ring entry kinds: messages and notices stay in catch-up frames; state pushes collapse to the latest. */
+const enum Kind {
+  Message = 0,
+  Members = 1,
+  Likes = 2,
+  Stats = 3,
+}
+
+const RANK: Record<Priority, PriorityRank> = { High: 0, Normal: 1, Low: 2, Lowest: 3 };
+const PRIORITY_NAMES = ['High', 'Normal', 'Low', 'Lowest'] as const;
+
+interface Entry {
+  readonly seq: number;
+  readonly text: string;
+  readonly rank: number;
+  readonly kind: Kind;
+}
+
+interface Sample {
+  userID: string;
+  nick?: string;
+  avatar?: string;
+}
+
+class Member {
+  /** Sequence of the last entry this member was sent. */
+  cursor: number;
+  /** When it was first skipped (0 while keeping up). */
+  behindSince = 0;
+  constructor(
+    readonly conn: ClientConnection,
+    readonly room: Room,
+    public info: RoomMemberInfo,
+    cursor: number,
+    readonly onClose: () => void,
+  ) {
+    this.cursor = cursor;
+  }
+}
+
+class Room {
+  readonly members = new Set<Member>();
+  readonly channel: string;
+  readonly limiter = new RoomLimiter();
+  // --- ring ---
+  ring: Entry[] = [];
+  ringHead = 0;
+  ringBytes = 0;
+  nextSeq = 1;
+  flushedSeq = 0;
+  flushTimer: NodeJS.Timeout | undefined;
+  // --- settings ---
+  likeFlushMs = 500;
+  historyOnJoin = 0;
+  history: string[] = [];
+  ready: Promise<void>;
+  subscribed = false;
+  subscribing: Promise<void> | undefined;
+  // --- likes ---
+  likeTotal = 0;
+  likeDelta = 0;
+  likeUsers = new Map<string, number>();
+  top: { userID: string; count: number }[] = [];
+  topChanged = false;
+  likeOut = new Map<string, number>();
+  likeOutDelta = 0;
+  likeTimer: NodeJS.Timeout | undefined;
+  // --- notices ---
+  joined: Sample[] = [];
+  joinedCount = 0;
+  left: Sample[] = [];
+  leftCount = 0;
+  noticeTimer: NodeJS.Timeout | undefined;
+  // --- counts ---
+  reportedLocal = 0;
+  /** Cluster-wide count at the last refresh, minus this node's share then. */
+  remoteCount = 0;
+  lastStatsPushed = -1;
+  emptySince: number;
+  closed = false;
+
+  constructor(readonly key: string, readonly sdkAppId: number, readonly groupId: string, now: number) {
+    this.channel = roomChannel(sdkAppId, groupId);
+    this.emptySince = now;
+    this.ready = Promise.resolve();
+  }
+
+  get onlineCount(): number {
+    return this.remoteCount + this.members.size;
+  }
+
+  entryAt(seq: number): Entry | undefined {
+    const first = this.ring[this.ringHead];
+    if (!first) return undefined;
+    return this.ring[this.ringHead + (seq - first.seq)];
+  }
+
+  get firstSeq(): number {
+    return this.ring[this.ringHead]?.seq ?? this.nextSeq;
+  }
+}
+
+/** Counters the tests and the benchmark read (also exported as Prometheus metrics). */
+export interface LiveEngineStats {
+  /** Room frames encoded (shared frames, one per room flush with something new). */
+  framesEncoded: number;
+  /** Shared-frame socket writes (one per member per frame). */
+  frameWrites: number;
+  catchUpFrames: number;
+  catchUpEncodes: number;
+  flushes: number;
+  slowConsumers: number;
+}
+
+export class LiveRoomEngine implements LiveRooms {
+  readonly stats: LiveEngineStats = { framesEncoded: 0, frameWrites: 0, catchUpFrames: 0, catchUpEncodes: 0, flushes: 0, slowConsumers: 0 };
+  readonly #rooms = new Map<string, Room>();
+  readonly #byConn = new Map<ClientConnection, Member>();
+  readonly #o: Required<Omit<LiveEngineOptions, 'appSettings' | 'sessions'>> & Pick<LiveEngineOptions, 'appSettings' | 'sessions'>;
+  readonly #countTimer: NodeJS.Timeout;
+  #refreshing = false;
+  #closed = false;
+  #broadcastPending = new Map<number, string[]>();
+  #broadcastTimer: NodeJS.Timeout | undefined;
+  readonly #m;
+
+  constructor(options: LiveEngineOptions) {
+    const maxMemberBytes = options.maxMemberBytes ?? 1024 * 1024;
+    this.#o = {
+      flushMs: 50,
+      slowGraceMs: 5_000,
+      catchUpBytes: Math.floor(maxMemberBytes / 2),
+      countRefreshMs: 5_000,
+      noticeFlushMs: 1_000,
+      noticeSample: 10,
+      ringMaxEntries: 16_384,
+      ringMaxBytes: 16 * 1024 * 1024,
+      roomIdleMs: 60_000,
+      topLikers: 3,
+      now: Date.now,
+      ...options,
+      maxMemberBytes,
+    };
+    const m = options.metrics;
+    this.#m = {
+      members: m.gauge('parley_live_members', 'Live-room members on this node'),
+      rooms: m.gauge('parley_live_rooms', 'Live rooms with state on this node'),
+      published: m.counter('parley_live_published_total', 'Live-room messages admitted by the room limiter', ['priority']),
+      dropped: m.counter('parley_live_dropped_total', 'Live-room messages dropped (MsgFreqCtrl: room limiter; slow: catch-up budget; overflow: ring bound)', ['reason', 'priority']),
+      frames: m.counter('parley_live_frames_encoded_total', 'Live-room frames encoded (once per room flush)'),
+      writes: m.counter('parley_live_frame_writes_total', 'Live-room frame writes to member sockets'),
+      catchUps: m.counter('parley_live_catchup_frames_total', 'Catch-up frames written to members that fell behind'),
+      slow: m.counter('parley_live_slow_consumers_total', 'Members disconnected with SLOW_CONSUMER'),
+      likes: m.counter('parley_live_likes_total', 'Like taps counted'),
+    };
+    this.#countTimer = setInterval(() => void this.#refreshCounts(), this.#o.countRefreshMs);
+    this.#countTimer.unref();
+    if (this.#o.clustered) {
+      this.#o.bus.subscribe(BROADCAST_CHANNEL, (p) => this.#onBroadcastBus(p)).catch((err: unknown) => {
+        this.#o.logger.warn({ err }, 'live: broadcast channel subscribe failed');
+      });
+    }
+  }
+
+  // ---------------------------------------------------------------- membership
+
+  async join(conn: ClientConnection, sdkAppId: number, groupId: string, info: RoomMemberInfo): Promise<{ memberCount: number }> {
+    if (this.#closed) throw new Error('live engine closed');
+    const existing = this.#byConn.get(conn);
+    if (existing) {
+      if (existing.room.sdkAppId === sdkAppId && existing.room.groupId === groupId && !existing.room.closed) {
+        existing.info = info;
+        return { memberCount: existing.room.onlineCount };
+      }
+      this.#removeMember(existing, true);
+    }
+    const room = this.#room(sdkAppId, groupId, true)!;
+    await room.ready;
+    if (this.#o.clustered && !room.subscribed) await this.#subscribe(room);
+    if (conn.closed || room.closed) return { memberCount: room.onlineCount };
+    // A concurrent join of the same connection may have won the race.
+    const again = this.#byConn.get(conn);
+    if (again) {
+      if (again.room === room) return { memberCount: room.onlineCount };
+      this.#removeMember(again, true);
+    }
+    const member = new Member(conn, room, info, room.flushedSeq, () => this.#onConnClose(conn));
+    conn.ws.on('close', member.onClose);
+    room.members.add(member);
+    this.#byConn.set(conn, member);
+    this.#m.members.inc();
+    for (const text of room.history) conn.push(text);
+    this.#notice(room, 'join', conn.userID, info);
+    return { memberCount: room.onlineCount };
+  }
+
+  async leave(conn: ClientConnection, sdkAppId: number, groupId: string): Promise<void> {
+    const m = this.#byConn.get(conn);
+    if (m && m.room.sdkAppId === sdkAppId && m.room.groupId === groupId) this.#removeMember(m, true);
+  }
+
+  roomOf(conn: ClientConnection): { sdkAppId: number; groupId: string; receiveOnly: boolean } | undefined {
+    const m = this.#byConn.get(conn);
+    return m ? { sdkAppId: m.room.sdkAppId, groupId: m.room.groupId, receiveOnly: m.info.receiveOnly } : undefined;
+  }
+
+  /** Local members of a room (tests, diagnostics). */
+  localMembers(sdkAppId: number, groupId: string): number {
+    return this.#rooms.get(`${sdkAppId}:${groupId}`)?.members.size ?? 0;
+  }
+
+  #onConnClose(conn: ClientConnection): void {
+    const m = this.#byConn.get(conn);
+    if (m) this.#removeMember(m, true);
+  }
+
+  #removeMember(m: Member, notice: boolean): void {
+    const room = m.room;
+    if (!room.members.delete(m)) return;
+    this.#byConn.delete(m.conn);
+    m.conn.ws.removeListener('close', m.onClose);
+    this.#m.members.dec();
+    if (notice && !room.closed) this.#notice(room, 'leave', m.conn.userID, m.info);
+    if (room.members.size === 0) {
+      room.emptySince = this.#o.now();
+      if (room.subscribed && this.#o.clustered) {
+        room.subscribed = false;
+        this.#o.bus.unsubscribe(room.channel).catch(() => {});
+      }
+    }
+  }
+
+  #room(sdkAppId: number, groupId: string, create: boolean): Room | undefined {
+    const key = `${sdkAppId}:${groupId}`;
+    let room = this.#rooms.get(key);
+    if (room || !create) return room;
+    room = new Room(key, sdkAppId, groupId, this.#o.now());
+    this.#rooms.set(key, room);
+    this.#m.rooms.inc();
+    const r = room;
+    const load = async () => {
+      const s = await this.#o.appSettings?.(sdkAppId).catch(() => undefined);
+      if (s?.likeFlushMs !== undefined && s.likeFlushMs > 0) r.likeFlushMs = s.likeFlushMs;
+      if (s?.roomHistoryOnJoin !== undefined) r.historyOnJoin = Math.max(0, Math.min(100, Math.floor(s.roomHistoryOnJoin)));
+      if (this.#o.clustered) {
+        const total = await this.#o.presence.roomCount(sdkAppId, groupId).catch(() => 0);
+        r.remoteCount = Math.max(0, total - r.reportedLocal);
+      }
+    };
+    room.ready = this.#o.appSettings || this.#o.clustered ? load() : Promise.resolve();
+    return room;
+  }
+
+  #subscribe(room: Room): Promise<void> {
+    room.subscribing ??= this.#o.bus
+      .subscribe(room.channel, (payload) => this.#onRoomBus(room.key, payload))
+      .then(() => {
+        room.subscribed = true;
+      })
+      .catch((err: unknown) => {
+        this.#o.logger.warn({ err, room: room.key }, 'live: room subscribe failed');
+      })
+      .finally(() => {
+        room.subscribing = undefined;
+      });
+    return room.subscribing;
+  }
+
+  // ---------------------------------------------------------------- publishing
+
+  publish(sdkAppId: number, groupId: string, wireMessage: string, priority: Priority, ratePerSecond: number): PublishOutcome {
+    const rank = RANK[priority] ?? 1;
+    const room = this.#room(sdkAppId, groupId, true)!;
+    if (!room.limiter.admit(rank, ratePerSecond, this.#o.now())) {
+      this.#m.dropped.inc({ reason: 'MsgFreqCtrl', priority: PRIORITY_NAMES[rank] });
+      return { delivered: false, dropReason: 'MsgFreqCtrl' };
+    }
+    this.#m.published.inc({ priority: PRIORITY_NAMES[rank] });
+    const text = `{"push":"roomMessage","data":${wireMessage}}`;
+    this.#emit(room, text, rank, Kind.Message);
+    return { delivered: true };
+  }
+
+  /** Appends locally and publishes once to the room channel (cluster). */
+  #emit(room: Room, text: string, rank: number, kind: Kind): void {
+    this.#append(room, text, rank, kind);
+    if (this.#o.clustered) {
+      this.#o.bus.publish(room.channel, encodeLiveMessage({ t: 'entry', origin: this.#o.nodeId, rank, kind, text })).catch((err: unknown) => {
+        this.#o.logger.warn({ err }, 'live: bus publish failed');
+      });
+    }
+  }
+
+  #append(room: Room, text: string, rank: number, kind: Kind): void {
+    if (kind === Kind.Message && room.historyOnJoin > 0) {
+      room.history.push(text);
+      if (room.history.length > room.historyOnJoin) room.history.shift();
+    }
+    if (room.members.size === 0) return;
+    room.ring.push({ seq: room.nextSeq++, text, rank, kind });
+    room.ringBytes += text.length;
+    this.#bound(room);
+    this.#schedule(room);
+  }
+
+  #schedule(room: Room): void {
+    if (room.flushTimer === undefined && !room.closed) room.flushTimer = setTimeout(flushRoom, this.#o.flushMs, this, room);
+  }
+
+  /** Drops the oldest entries beyond the ring bounds (members behind lose them). */
+  #bound(room: Room): void {
+    const { ringMaxEntries, ringMaxBytes } = this.#o;
+    while (room.ring.length - room.ringHead > ringMaxEntries || (room.ringBytes > ringMaxBytes && room.ring.length - room.ringHead > 1)) {
+      const e = room.ring[room.ringHead++]!;
+      room.ringBytes -= e.text.length;
+      if (e.seq > room.flushedSeq) {
+        // Not even cut yet: nobody got it. (Only with absurd bounds; counted.)
+        room.flushedSeq = e.seq;
+      }
+    }
+    this.#compact(room);
+  }
+
+  #compact(room: Room): void {
+    if (room.ringHead > 1024 && room.ringHead * 2 > room.ring.length) {
+      room.ring = room.ring.slice(room.ringHead);
+      room.ringHead = 0;
+    }
+  }
+
+  /** @internal Called by the room's flush timer. */
+  flush(room: Room): void {
+    room.flushTimer = undefined;
+    if (room.closed) return;
+    this.stats.flushes++;
+    const now = this.#o.now();
+    const prev = room.flushedSeq;
+    const to = room.nextSeq - 1;
+    let shared: SharedFrame | undefined;
+    if (to > prev) {
+      const first = Math.max(prev + 1, room.firstSeq);
+      shared = encodeTextFrame(this.#frameText(room, first, to));
+      this.stats.framesEncoded++;
+      this.#m.frames.inc();
+    }
+    const limit = this.#o.maxMemberBytes;
+    const grace = this.#o.slowGraceMs;
+    let minCursor = to;
+    let behind = 0;
+    let writes = 0;
+    let catchUpCache: Map<number, SharedFrame> | undefined;
+    for (const m of room.members) {
+      const conn = m.conn;
+      const ws = conn.ws;
+      if (conn.closed || ws.readyState !== 1) {
+        this.#removeMember(m, true);
+        continue;
+      }
+      const pending = ws.bufferedAmount + conn.queuedBytes;
+      if (m.cursor >= prev) {
+        if (shared === undefined) continue;
+        if (pending <= limit) {
+          writeShared(ws, shared);
+          writes++;
+          m.cursor = to;
+          m.behindSince = 0;
+          continue;
+        }
+      } else if (pending <= limit / 2) {
+        catchUpCache ??= new Map();
+        let frame = catchUpCache.get(m.cursor);
+        if (frame === undefined) {
+          frame = this.#catchUpFrame(room, m.cursor, to);
+          catchUpCache.set(m.cursor, frame);
+        }
+        if (frame.payload.length > 0) writeShared(ws, frame);
+        this.stats.catchUpFrames++;
+        this.#m.catchUps.inc();
+        m.cursor = to;
+        m.behindSince = 0;
+        continue;
+      }
+      if (m.behindSince === 0) m.behindSince = now;
+      else if (now - m.behindSince > grace) {
+        this.#cutSlow(m);
+        continue;
+      }
+      behind++;
+      if (m.cursor < minCursor) minCursor = m.cursor;
+    }
+    room.flushedSeq = to;
+    if (writes > 0) {
+      this.stats.frameWrites += writes;
+      this.#m.writes.inc(writes);
+    }
+    // Entries every member has been sent are no longer needed.
+    while (room.ringHead < room.ring.length && room.ring[room.ringHead]!.seq <= minCursor) {
+      room.ringBytes -= room.ring[room.ringHead]!.text.length;
+      room.ringHead++;
+    }
+    if (room.ringHead === room.ring.length) {
+      room.ring = [];
+      room.ringHead = 0;
+      room.ringBytes = 0;
+    } else this.#compact(room);
+    if (behind > 0) this.#schedule(room);
+  }
+
+  /** `[a,b,c]`: the encoded pushes joined, never re-encoded. */
+  #frameText(room: Room, from: number, to: number): string {
+    const start = room.ringHead + (from - room.firstSeq);
+    const end = start + (to - from) + 1;
+    const parts = new Array<string>(end - start);
+    for (let i = start; i < end; i++) parts[i - start] = room.ring[i]!.text;
+    return `[${parts.join(',')}]`;
+  }
+
+  /** Entries after `cursor` up to `to`, state collapsed, shed from the lowest priority to fit. */
+  #catchUpFrame(room: Room, cursor: number, to: number): SharedFrame {
+    this.stats.catchUpEncodes++;
+    const first = room.firstSeq;
+    if (cursor + 1 < first) this.#m.dropped.inc({ reason: 'overflow', priority: 'Normal' }, first - cursor - 1);
+    const from = Math.max(cursor + 1, first);
+    const picked: Entry[] = [];
+    const latestState = new Map<Kind, number>();
+    for (let seq = from; seq <= to; seq++) {
+      const e = room.entryAt(seq);
+      if (!e) continue;
+      if (e.kind === Kind.Likes || e.kind === Kind.Stats) latestState.set(e.kind, picked.length);
+      picked.push(e);
+    }
+    let keep: (Entry | undefined)[] = picked.map((e, i) =>
+      (e.kind === Kind.Likes || e.kind === Kind.Stats) && latestState.get(e.kind) !== i ? undefined : e,
+    );
+    let bytes = 0;
+    for (const e of keep) if (e) bytes += e.text.length + 1;
+    const budget = this.#o.catchUpBytes;
+    for (let rank = 3; rank >= 1 && bytes > budget; rank--) {
+      keep = keep.map((e) => {
+        if (e && e.rank === rank && bytes > budget) {
+          bytes -= e.text.length + 1;
+          this.#m.dropped.inc({ reason: 'slow', priority: PRIORITY_NAMES[rank] ?? 'Low' });
+          return undefined;
+        }
+        return e;
+      });
+    }
+    const texts: string[] = [];
+    for (const e of keep) if (e) texts.push(e.text);
+    if (texts.length === 0) return { framed: Buffer.alloc(0), payload: Buffer.alloc(0) };
+    return encodeTextFrame(`[${texts.join(',')}]`);
+  }
+
+  #cutSlow(m: Member): void {
+    this.stats.slowConsumers++;
+    this.#m.slow.inc();
+    this.#removeMember(m, true);
+    const conn = m.conn;
+    conn.closed = true;
+    try {
+      conn.ws.close(CloseCodes.SLOW_CONSUMER, Codes.SLOW_CONSUMER.message.slice(0, 120));
+    } catch {
+      // already closing
+    }
+    // A client that stopped reading will not complete the closing handshake.
+    setTimeout(() => conn.ws.terminate(), 1000).unref();
+  }
+
+  // ---------------------------------------------------------------- BChatRoom
+
+  broadcastToApp(sdkAppId: number, wireMessage: string): void {
+    const text = `{"push":"broadcastMessage","data":${wireMessage}}`;
+    this.#broadcastLocal(sdkAppId, text);
+    if (this.#o.clustered) {
+      this.#o.bus.publish(BROADCAST_CHANNEL, encodeLiveMessage({ t: 'broadcast', origin: this.#o.nodeId, sdkAppId, text })).catch((err: unknown) => {
+        this.#o.logger.warn({ err }, 'live: broadcast publish failed');
+      });
+    }
+  }
+
+  #broadcastLocal(sdkAppId: number, text: string): void {
+    let list = this.#broadcastPending.get(sdkAppId);
+    if (!list) this.#broadcastPending.set(sdkAppId, (list = []));
+    list.push(text);
+    this.#broadcastTimer ??= setTimeout(() => this.#flushBroadcasts(), this.#o.flushMs);
+  }
+
+  #flushBroadcasts(): void {
+    this.#broadcastTimer = undefined;
+    const pending = this.#broadcastPending;
+    this.#broadcastPending = new Map();
+    if (!this.#o.sessions) return;
+    // The encoded pushes are shared by every session; each connection's queue joins what it holds
+    // into one frame per coalescing window.
+    for (const target of this.#o.sessions.all()) {
+      const list = pending.get(target.sdkAppId);
+      if (list) for (const t of list) target.push(t);
+    }
+  }
+
+  #onBroadcastBus(payload: string): void {
+    const m = decodeLiveMessage(payload);
+    if (m?.t === 'broadcast' && m.origin !== this.#o.nodeId) this.#broadcastLocal(m.sdkAppId, m.text);
+  }
+
+  // ---------------------------------------------------------------- likes
+
+  like(sdkAppId: number, groupId: string, userID: string, count: number): void {
+    if (!(count > 0) || this.#closed) return;
+    const n = Math.floor(count);
+    const room = this.#room(sdkAppId, groupId, true)!;
+    this.#m.likes.inc(n);
+    this.#addLikes(room, userID, n);
+    if (this.#o.clustered) {
+      room.likeOut.set(userID, (room.likeOut.get(userID) ?? 0) + n);
+      room.likeOutDelta += n;
+    }
+  }
+
+  /** Room like total and per-user totals (tests, REST). */
+  likesOf(sdkAppId: number, groupId: string): { total: number; top: { userID: string; count: number }[] } {
+    const room = this.#rooms.get(`${sdkAppId}:${groupId}`);
+    return { total: room?.likeTotal ?? 0, top: room ? room.top.map((t) => ({ ...t })) : [] };
+  }
+
+  #addLikes(room: Room, userID: string, n: number): void {
+    room.likeTotal += n;
+    room.likeDelta += n;
+    const prior = room.likeUsers.get(userID);
+    if (prior !== undefined || room.likeUsers.size < 100_000) {
+      const t = (prior ?? 0) + n;
+      room.likeUsers.set(userID, t);
+      this.#updateTop(room, userID, t);
+    }
+    room.likeTimer ??= setTimeout(() => this.#flushLikes(room), room.likeFlushMs);
+  }
+
+  #updateTop(room: Room, userID: string, total: number): void {
+    const top = room.top;
+    const k = this.#o.topLikers;
+    const i = top.findIndex((t) => t.userID === userID);
+    if (i >= 0) top[i]!.count = total;
+    else if (top.length < k) top.push({ userID, count: total });
+    else if (total > top[top.length - 1]!.count) top[top.length - 1] = { userID, count: total };
+    else return;
+    top.sort((a, b) => b.count - a.count);
+    room.topChanged = true;
+  }
+
+  #flushLikes(room: Room): void {
+    room.likeTimer = undefined;
+    if (room.closed) return;
+    if (room.likeOutDelta > 0) {
+      const users = [...room.likeOut];
+      this.#o.bus
+        .publish(room.channel, encodeLiveMessage({ t: 'likes', origin: this.#o.nodeId, delta: room.likeOutDelta, users }))
+        .catch((err: unknown) => this.#o.logger.warn({ err }, 'live: likes publish failed'));
+      room.likeOut = new Map();
+      room.likeOutDelta = 0;
+    }
+    if (room.likeDelta > 0) {
+      const top = room.topChanged ? `,"topUsers":${JSON.stringify(room.top)}` : '';
+      const text = `{"push":"likes","data":{"groupID":${JSON.stringify(room.groupId)},"total":${room.likeTotal},"delta":${room.likeDelta}${top}}}`;
+      room.likeDelta = 0;
+      room.topChanged = false;
+      this.#append(room, text, 2, Kind.Likes);
+    }
+  }
+
+  // ---------------------------------------------------------------- notices
+
+  #notice(room: Room, what: 'join' | 'leave', userID: string, info: RoomMemberInfo): void {
+    const sample: Sample = { userID };
+    if (info.nick) sample.nick = info.nick;
+    if (info.avatar) sample.avatar = info.avatar;
+    if (what === 'join') {
+      room.joinedCount++;
+      if (room.joined.length < this.#o.noticeSample) room.joined.push(sample);
+    } else {
+      room.leftCount++;
+      if (room.left.length < this.#o.noticeSample) room.left.push(sample);
+    }
+    room.noticeTimer ??= setTimeout(() => this.#flushNotices(room), this.#o.noticeFlushMs);
+  }
+
+  #flushNotices(room: Room): void {
+    room.noticeTimer = undefined;
+    if (room.closed || room.joinedCount + room.leftCount === 0) return;
+    const data = {
+      groupID: room.groupId,
+      joined: room.joined,
+      joinedCount: room.joinedCount,
+      left: room.left,
+      leftCount: room.leftCount,
+      onlineCount: room.onlineCount,
+    };
+    room.joined = [];
+    room.left = [];
+    room.joinedCount = 0;
+    room.leftCount = 0;
+    this.#emit(room, `{"push":"roomMembers","data":${JSON.stringify(data)}}`, 2, Kind.Members);
+  }
+
+  // ---------------------------------------------------------------- counts
+
+  async onlineCount(sdkAppId: number, groupId: string): Promise<number> {
+    const room = this.#rooms.get(`${sdkAppId}:${groupId}`);
+    if (room) return room.onlineCount;
+    if (!this.#o.clustered) return 0;
+    return this.#o.presence.roomCount(sdkAppId, groupId).catch(() => 0);
+  }
+
+  /** Writes this node's counts to presence, reads the cluster totals, pushes roomStats on change. */
+  async #refreshCounts(): Promise<void> {
+    if (this.#refreshing || this.#closed) return;
+    this.#refreshing = true;
+    try {
+      const now = this.#o.now();
+      for (const room of [...this.#rooms.values()]) {
+        if (room.closed) continue;
+        const local = room.members.size;
+        if (local !== room.reportedLocal) {
+          await this.#o.presence.setRoomCount(room.sdkAppId, room.groupId, this.#o.nodeId, local).catch(() => {});
+          room.reportedLocal = local;
+        }
+        if (this.#o.clustered && local > 0) {
+          const total = await this.#o.presence.roomCount(room.sdkAppId, room.groupId).catch(() => room.remoteCount + local);
+          room.remoteCount = Math.max(0, total - local);
+        }
+        if (local === 0) {
+          if (now - room.emptySince > this.#o.roomIdleMs && !room.likeTimer && !room.noticeTimer) this.#dropRoom(room);
+          continue;
+        }
+        const count = room.onlineCount;
+        if (count !== room.lastStatsPushed) {
+          room.lastStatsPushed = count;
+          this.#append(room, `{"push":"roomStats","data":{"groupID":${JSON.stringify(room.groupId)},"onlineCount":${count}}}`, 3, Kind.Stats);
+        }
+      }
+    } finally {
+      this.#refreshing = false;
+    }
+  }
+
+  /** Runs a count refresh now (tests). */
+  refreshCounts(): Promise<void> {
+    return this.#refreshCounts();
+  }
+
+  // ---------------------------------------------------------------- bus
+
+  #onRoomBus(key: string, payload: string): void {
+    const room = this.#rooms.get(key);
+    if (!room) return;
+    const m = decodeLiveMessage(payload);
+    if (!m || m.origin === this.#o.nodeId) return;
+    switch (m.t) {
+      case 'entry':
+        this.#append(room, m.text, m.rank, m.kind as Kind);
+        break;
+      case 'likes':
+        for (const [u, n] of m.users) {
+          const t = (room.likeUsers.get(u) ?? 0) + n;
+          room.likeUsers.set(u, t);
+          this.#updateTop(room, u, t);
+        }
+        room.likeTotal += m.delta;
+        room.likeDelta += m.delta;
+        room.likeTimer ??= setTimeout(() => this.#flushLikes(room), room.likeFlushMs);
+        break;
+      case 'close':
+        this.#closeLocal(room);
+        break;
+      default:
+        break;
+    }
+  }
+
+  // ---------------------------------------------------------------- closing
+
+  closeRoom(sdkAppId: number, groupId: string): void {
+    const room = this.#rooms.get(`${sdkAppId}:${groupId}`);
+    if (this.#o.clustered) {
+      this.#o.bus.publish(roomChannel(sdkAppId, groupId), encodeLiveMessage({ t: 'close', origin: this.#o.nodeId })).catch(() => {});
+    }
+    if (room) this.#closeLocal(room);
+  }
+
+  #closeLocal(room: Room): void {
+    const push = `{"push":"roomClosed","data":{"groupID":${JSON.stringify(room.groupId)}}}`;
+    for (const m of [...room.members]) {
+      this.#removeMember(m, false);
+      m.conn.push(push);
+    }
+    this.#dropRoom(room);
+  }
+
+  #dropRoom(room: Room): void {
+    room.closed = true;
+    if (room.flushTimer) clearTimeout(room.flushTimer);
+    if (room.likeTimer) clearTimeout(room.likeTimer);
+    if (room.noticeTimer) clearTimeout(room.noticeTimer);
+    room.flushTimer = room.likeTimer = room.noticeTimer = undefined;
+    if (this.#rooms.get(room.key) === room) {
+      this.#rooms.delete(room.key);
+      this.#m.rooms.dec();
+    }
+    if (room.subscribed && this.#o.clustered) {
+      room.subscribed = false;
+      this.#o.bus.unsubscribe(room.channel).catch(() => {});
+    }
+    if (room.reportedLocal !== 0) {
+      room.reportedLocal = 0;
+      this.#o.presence.setRoomCount(room.sdkAppId, room.groupId, this.#o.nodeId, 0).catch(() => {});
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#countTimer);
+    if (this.#broadcastTimer) clearTimeout(this.#broadcastTimer);
+    for (const room of [...this.#rooms.values()]) {
+      for (const m of [...room.members]) this.#removeMember(m, false);
+      this.#dropRoom(room);
+    }
+    if (this.#o.clustered) await this.#o.bus.unsubscribe(BROADCAST_CHANNEL).catch(() => {});
+  }
+}
+
+function flushRoom(engine: LiveRoomEngine, room: Room): void {
+  engine.flush(room);
+}
