@@ -13,6 +13,9 @@ import { KeyedRateLimiter } from './core/token-bucket.ts';
 import { openEngines, type EngineOverrides } from './engines.ts';
 import { OpRouter } from './gateway/op-router.ts';
 import { registerMessageOps } from './gateway/ops/message-ops.ts';
+import { registerGroupOps } from './gateway/ops/group-ops.ts';
+import { GroupService } from './groups/group-service.ts';
+import { registerGroupCommands } from './rest/commands/group-open-http-svc.ts';
 import { registerProfileOps } from './gateway/ops/profile-ops.ts';
 import { registerSessionOps } from './gateway/ops/session-ops.ts';
 import { registerLiveOps } from './gateway/ops/live-ops.ts';
@@ -70,8 +73,15 @@ export async function createParley(options: ParleyOptions = {}): Promise<Parley>
     ...liveOptionsFromEnv(),
   });
 
+  const groups = new GroupService({
+    store, committer, sessions, directory, presence, logger, maxSyncGap: config.maxSyncGap,
+    liveRooms: () => services.liveRooms,
+    now: () => services.now(),
+  });
+
   const services: Services = {
     config, store, presence, sessions, directory, c2c, metrics, logger,
+    groups, committer,
     apps: { getApp: (id) => apps.get(id) },
     tickets: verifier,
     loginLimiter: new KeyedRateLimiter(config.loginBurstPer10s / 10, config.loginBurstPer10s),
@@ -82,6 +92,7 @@ export async function createParley(options: ParleyOptions = {}): Promise<Parley>
   const router = new OpRouter();
   registerSessionOps(router);
   registerMessageOps(router);
+  registerGroupOps(router);
   registerProfileOps(router);
   registerLiveOps(router);
   const gateway = new WsGateway(services, router);
@@ -90,6 +101,7 @@ export async function createParley(options: ParleyOptions = {}): Promise<Parley>
   const sessionControl = gatewaySessionControl(sessions, presence);
   const rest = createRestHandler({ store, apps, verifier, logger, metrics, registry: commands, sessions: sessionControl });
   registerOpenimCommands(commands, services);
+  registerGroupCommands(commands, services);
 
   const http = createServer((req, res) => route(req, res));
   http.on('upgrade', (req, socket, head) => {

@@ -9,6 +9,8 @@ import type { AccountDirectory } from './core/account-directory.ts';
 import type { SessionRegistry } from './core/session-registry.ts';
 import type { KeyedRateLimiter } from './core/token-bucket.ts';
 import type { C2CService } from './messaging/c2c-service.ts';
+import type { GroupCommitter } from './messaging/group-commit.ts';
+import type { GroupService } from './groups/group-service.ts';
 import type { LiveRooms } from './live/live-rooms.ts';
 import type { Logger } from './observability/logger.ts';
 import type { Metrics } from './observability/metrics.ts';
@@ -33,6 +35,10 @@ export interface Services {
   presence: Presence;
   directory: AccountDirectory;
   c2c: C2CService;
+  /** Groups: types, membership, group messages (groups/group-service.ts). */
+  groups: GroupService;
+  /** The one group-commit queue every durable message goes through. */
+  committer: GroupCommitter;
   loginLimiter: KeyedRateLimiter;
   /** AVChatRoom/BChatRoom fan-out engine (live/live-engine.ts). */
   liveRooms: LiveRooms;

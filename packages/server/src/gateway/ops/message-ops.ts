@@ -75,6 +75,8 @@ export type GroupOpsDelegate = {
   history?(ctx: LoggedInContext, groupID: string, req: GetMessageListRequest): Promise<unknown>;
   setRead?(ctx: LoggedInContext, groupID: string, seq: number | undefined): Promise<unknown>;
   revoke?(ctx: LoggedInContext, groupID: string, msgKey: string): Promise<unknown>;
+  /** The caller's group conversations as ConversationSummary JSON, with their last activity (Unix seconds). */
+  conversations?(ctx: LoggedInContext): Promise<{ time: number; json: string }[]>;
 };
 
 /** Group conversations are routed to the group module when it registers itself here. */
@@ -130,13 +132,16 @@ export function registerMessageOps(router: OpRouter): void {
   router.session('getConversationList', undefined, async (ctx) => {
     const { session, services } = ctx;
     const rows = await services.store.messages.conversations(session.app.sdkAppId, session.userID, 500);
-    const list = rows.map((r) => {
+    // Group system notices live in `sys:<user>` inboxes (groups/group-notices.ts), not in this list.
+    const list = rows.filter((r) => !r.convId.startsWith('sys:')).map((r) => {
       const isGroup = r.convId.startsWith('group:');
       const peer = isGroup ? r.convId.slice(6) : r.convId.split(':').find((p, i) => i > 0 && p !== session.userID) ?? session.userID;
       const type = isGroup ? 'GROUP' : 'C2C';
-      return `{"conversationID":${JSON.stringify(type + peer)},"type":"${type}","peer":${JSON.stringify(peer)},"lastMessage":${encodeWireMessage(r.lastMessage, type)},"unreadCount":${r.unreadCount},"readSeq":${r.readSeq},"peerReadSeq":${r.peerReadSeq}}`;
+      return { time: r.lastMessage.time, json: `{"conversationID":${JSON.stringify(type + peer)},"type":"${type}","peer":${JSON.stringify(peer)},"lastMessage":${encodeWireMessage(r.lastMessage, type)},"unreadCount":${r.unreadCount},"readSeq":${r.readSeq},"peerReadSeq":${r.peerReadSeq}}` };
     });
-    return new RawJson(`{"conversationList":[${list.join(',')}]}`);
+    if (groupDelegate.conversations) list.push(...(await groupDelegate.conversations(ctx)));
+    list.sort((a, b) => b.time - a.time);
+    return new RawJson(`{"conversationList":[${list.map((c) => c.json).join(',')}]}`);
   });
 
   router.session('setMessageRead', validateRead, async (ctx, req) => {

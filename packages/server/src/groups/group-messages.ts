@@ -1,0 +1,201 @@
+/**
+ * @module groups/group-messages
+ * Messages in stored groups (every type but AVChatRoom and BChatRoom): a per-group sequence from
+ * the MessageStore (convId `group:<groupID>`, no inbox rows), durable before the ack through the
+ * GroupCommitter, live fan-out as the `groupMessage` push — the WireMessage is encoded once and the
+ * same frame goes to every member's sessions — history pages, read cursors, recall and `syncGroups`.
+ * Group tips are ordinary group messages posted through `post`.
+ */
+import { Codes, formatMsgKey, parseMsgKey, type GroupType, type MsgBody } from '@parley/protocol';
+import { ParleyError, RawJson } from '../errors.ts';
+import type { SessionRegistry } from '../core/session-registry.ts';
+import type { GroupCommitter } from '../messaging/group-commit.ts';
+import { encodeWireMessage } from '../messaging/wire-encoding.ts';
+import type { StoredMessage } from '../store/message-store.ts';
+import type { Store } from '../store/store.ts';
+import { GROUP_RECALL_REFUSED } from './group-codes.ts';
+import type { GroupMessageHooks } from './group-hooks.ts';
+
+export function groupConvId(groupId: string): string {
+  return `group:${groupId}`;
+}
+
+export function groupMessagePush(wire: string): string {
+  return `{"push":"groupMessage","data":${wire}}`;
+}
+
+export interface PostInput {
+  sdkAppId: number;
+  groupId: string;
+  groupType: GroupType;
+  from: string;
+  /** Encoded MsgBody JSON. */
+  body: string;
+  /** The body as values, for the after-send hook. */
+  bodyValue: MsgBody;
+  random: number;
+  /** '' opts out of de-duplication. */
+  dedupKey: string;
+  time: number;
+  priority: string;
+  cloudCustomData?: string;
+  nick?: string;
+  avatar?: string;
+  clientMsgId?: string;
+  /** Deliver to online members only, never stored (seq 0). */
+  onlineOnly?: boolean;
+  /** The sending session: it gets the ack, not the push. */
+  exceptSessionId?: string;
+  /** Users who are no longer members but must see this message live (the kicked, the leaver). */
+  alsoTo?: readonly string[];
+  platform: string;
+  /** Skip the after-send hook (tips, imports). */
+  silentHooks?: boolean;
+}
+
+export interface PostResult {
+  wire: string;
+  message: StoredMessage;
+  duplicate: boolean;
+}
+
+interface CachedMembers {
+  ids: string[];
+  at: number;
+}
+
+/** How long a node trusts its cached member list of a group changed on another node. */
+const MEMBER_CACHE_MS = 2_000;
+const MEMBER_CACHE_MAX = 10_000;
+
+export class GroupMessaging {
+  readonly #members = new Map<string, CachedMembers>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly committer: GroupCommitter,
+    private readonly sessions: SessionRegistry,
+    private readonly hooks: () => GroupMessageHooks,
+    private readonly now: () => number,
+  ) {}
+
+  /** Member IDs for fan-out, cached briefly (changes made on this node invalidate at once). */
+  async memberIds(sdkAppId: number, groupId: string): Promise<string[]> {
+    const key = `${sdkAppId}:${groupId}`;
+    const hit = this.#members.get(key);
+    const t = this.now();
+    if (hit && t - hit.at < MEMBER_CACHE_MS) return hit.ids;
+    const ids = await this.store.groups.memberIds(sdkAppId, groupId);
+    if (this.#members.size >= MEMBER_CACHE_MAX) this.#members.clear();
+    this.#members.set(key, { ids, at: t });
+    return ids;
+  }
+
+  invalidate(sdkAppId: number, groupId: string): void {
+    this.#members.delete(`${sdkAppId}:${groupId}`);
+  }
+
+  async lastSeq(sdkAppId: number, groupId: string): Promise<number> {
+    return (await this.store.messages.history(sdkAppId, groupConvId(groupId), undefined, 1))[0]?.seq ?? 0;
+  }
+
+  async lastMessage(sdkAppId: number, groupId: string): Promise<StoredMessage | undefined> {
+    return (await this.store.messages.history(sdkAppId, groupConvId(groupId), undefined, 1))[0];
+  }
+
+  /** Stores (unless online only) and delivers a group message to every member. */
+  async post(input: PostInput): Promise<PostResult> {
+    if (input.onlineOnly) {
+      const message = this.#transient(input);
+      const wire = encodeWireMessage(message, 'GROUP', true);
+      await this.#fanOut(input, wire);
+      if (!input.silentHooks) this.hooks().afterGroup(message, input.bodyValue, input.groupType, input.platform);
+      return { wire, message, duplicate: false };
+    }
+    const r = await this.committer.append({
+      sdkAppId: input.sdkAppId,
+      convId: groupConvId(input.groupId),
+      from: input.from,
+      to: input.groupId,
+      random: input.random,
+      dedupKey: input.dedupKey,
+      time: input.time,
+      body: input.body,
+      priority: input.priority,
+      ...(input.cloudCustomData !== undefined && { cloudCustomData: input.cloudCustomData }),
+      ...(input.nick !== undefined && { nick: input.nick }),
+      ...(input.avatar !== undefined && { avatar: input.avatar }),
+      ...(input.clientMsgId !== undefined && { clientMsgId: input.clientMsgId }),
+      inboxUsers: [],
+    });
+    const wire = encodeWireMessage(r.message, 'GROUP');
+    if (!r.duplicate) {
+      await this.#fanOut(input, wire);
+      if (!input.silentHooks) this.hooks().afterGroup(r.message, input.bodyValue, input.groupType, input.platform);
+    }
+    return { wire, message: r.message, duplicate: r.duplicate };
+  }
+
+  /** One encoded frame, pushed to each member's sessions on every node. */
+  async #fanOut(input: PostInput, wire: string): Promise<void> {
+    const frame = groupMessagePush(wire);
+    const members = await this.memberIds(input.sdkAppId, input.groupId);
+    for (const user of members) this.sessions.deliver(input.sdkAppId, user, frame, user === input.from ? input.exceptSessionId : '');
+    for (const user of input.alsoTo ?? []) this.sessions.deliver(input.sdkAppId, user, frame);
+  }
+
+  /** A page of history, oldest first, before `nextReqMessageID` (a msgKey) or from the newest. */
+  async history(sdkAppId: number, groupId: string, nextReqMessageID: string | undefined, count: number): Promise<RawJson> {
+    let before: number | undefined;
+    if (nextReqMessageID) {
+      const key = parseMsgKey(nextReqMessageID);
+      if (!key) throw new ParleyError(Codes.SDK_INVALID_PARAMETER, 'nextReqMessageID is not a message key');
+      before = key.seq;
+    }
+    const rows = await this.store.messages.history(sdkAppId, groupConvId(groupId), before, count + 1);
+    const isCompleted = rows.length <= count;
+    const page = rows.slice(0, count).reverse();
+    const oldest = page[0];
+    const next = oldest ? formatMsgKey(oldest.seq, oldest.random, oldest.time) : '';
+    return new RawJson(`{"messageList":[${page.map((m) => encodeWireMessage(m, 'GROUP')).join(',')}],"nextReqMessageID":"${next}","isCompleted":${isCompleted}}`);
+  }
+
+  /** Messages with seq in (cursor, cursor + limit], oldest first. */
+  async after(sdkAppId: number, groupId: string, cursor: number, limit: number): Promise<StoredMessage[]> {
+    const rows = await this.store.messages.history(sdkAppId, groupConvId(groupId), cursor + limit + 1, limit);
+    return rows.filter((m) => m.seq > cursor).reverse();
+  }
+
+  /** Moves the member's read cursor (default: to the newest message); returns the cursor in force. */
+  async setRead(sdkAppId: number, groupId: string, userID: string, seq: number | undefined): Promise<number> {
+    const upTo = seq ?? (await this.lastSeq(sdkAppId, groupId));
+    if (upTo <= 0) return 0;
+    const r = await this.store.messages.setRead(sdkAppId, userID, groupConvId(groupId), upTo, [], Math.floor(this.now() / 1000));
+    await this.store.groups.updateMember(sdkAppId, groupId, userID, { readSeq: r.readSeq });
+    return r.readSeq;
+  }
+
+  async unread(sdkAppId: number, groupId: string, userID: string): Promise<number> {
+    return this.store.messages.unreadCount(sdkAppId, userID, groupConvId(groupId));
+  }
+
+  /** Marks a stored message recalled and tells online members (`groupRevoke` push). */
+  async revoke(sdkAppId: number, groupId: string, m: StoredMessage, by: string): Promise<void> {
+    const r = await this.store.messages.revoke(sdkAppId, groupConvId(groupId), m.seq, by, []);
+    if (r === 'missing') throw new ParleyError(Codes.GROUP_RECALL_NOT_FOUND);
+    if (r === 'already') throw new ParleyError(GROUP_RECALL_REFUSED, 'The message was already recalled');
+    const frame = `{"push":"groupRevoke","data":${JSON.stringify({ groupID: groupId, seq: m.seq, msgKey: formatMsgKey(m.seq, m.random, m.time), by })}}`;
+    for (const user of await this.memberIds(sdkAppId, groupId)) this.sessions.deliver(sdkAppId, user, frame);
+  }
+
+  #transient(input: PostInput): StoredMessage {
+    return {
+      sdkAppId: input.sdkAppId, convId: groupConvId(input.groupId), seq: 0, from: input.from, to: input.groupId,
+      random: input.random, time: input.time, body: input.body, priority: input.priority, revoked: false,
+      ...(input.cloudCustomData !== undefined && { cloudCustomData: input.cloudCustomData }),
+      ...(input.nick !== undefined && { nick: input.nick }),
+      ...(input.avatar !== undefined && { avatar: input.avatar }),
+      ...(input.clientMsgId !== undefined && { clientMsgId: input.clientMsgId }),
+    };
+  }
+}
