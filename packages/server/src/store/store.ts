@@ -6,6 +6,7 @@
  */
 import type { AccountStore } from './account-store.ts';
 import type { AppStore } from './app-store.ts';
+import type { DirtyWordStore, NoSpeakingStore, StatsStore } from './dirty-word-store.ts';
 import type { GroupStore } from './group-store.ts';
 import type { MessageStore } from './message-store.ts';
 
@@ -14,6 +15,12 @@ export interface Store {
   readonly accounts: AccountStore;
   readonly messages: MessageStore;
   readonly groups: GroupStore;
+  /** Per-app custom sensitive words (openim_dirty_words). */
+  readonly dirtyWords: DirtyWordStore;
+  /** Global mute per account (openconfigsvr/setnospeaking). */
+  readonly noSpeaking: NoSpeakingStore;
+  /** Daily figures (openconfigsvr/getappinfo). */
+  readonly stats: StatsStore;
   /** Flushes and closes; further calls fail. */
   close(): Promise<void>;
 }

@@ -168,6 +168,42 @@ const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: 'operations: dirty_words, no_speaking (global mute), daily_counters, daily_distinct',
+    sql: `
+      CREATE TABLE dirty_words (
+        id          bigserial PRIMARY KEY,
+        sdk_app_id  bigint NOT NULL,
+        word        text NOT NULL,
+        UNIQUE (sdk_app_id, word)
+      );
+
+      CREATE TABLE no_speaking (
+        sdk_app_id   bigint NOT NULL,
+        user_id      text NOT NULL,
+        c2c_until    bigint NOT NULL DEFAULT 0,
+        group_until  bigint NOT NULL DEFAULT 0,
+        PRIMARY KEY (sdk_app_id, user_id)
+      );
+
+      CREATE TABLE daily_counters (
+        sdk_app_id  bigint NOT NULL,
+        day         text NOT NULL,
+        name        text NOT NULL,
+        value       bigint NOT NULL,
+        PRIMARY KEY (sdk_app_id, day, name)
+      );
+
+      CREATE TABLE daily_distinct (
+        sdk_app_id  bigint NOT NULL,
+        day         text NOT NULL,
+        kind        text NOT NULL,
+        key         text NOT NULL,
+        PRIMARY KEY (sdk_app_id, day, kind, key)
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -174,6 +174,44 @@ const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    description: 'operations: dirty_words, no_speaking (global mute), daily_counters, daily_distinct',
+    up(db) {
+      db.exec(`
+      CREATE TABLE dirty_words (
+        id          INTEGER PRIMARY KEY,            -- insertion order, which get returns
+        sdk_app_id  INTEGER NOT NULL,
+        word        TEXT NOT NULL,
+        UNIQUE (sdk_app_id, word)
+      );
+
+      CREATE TABLE no_speaking (
+        sdk_app_id   INTEGER NOT NULL,
+        user_id      TEXT NOT NULL,
+        c2c_until    INTEGER NOT NULL DEFAULT 0,    -- Unix seconds; 4294967295 = for ever
+        group_until  INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (sdk_app_id, user_id)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE daily_counters (
+        sdk_app_id  INTEGER NOT NULL,
+        day         TEXT NOT NULL,                  -- YYYYMMDD, UTC
+        name        TEXT NOT NULL,
+        value       INTEGER NOT NULL,
+        PRIMARY KEY (sdk_app_id, day, name)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE daily_distinct (
+        sdk_app_id  INTEGER NOT NULL,
+        day         TEXT NOT NULL,
+        kind        TEXT NOT NULL,                  -- active, c2c_sender, group_sender, group, login
+        key         TEXT NOT NULL,
+        PRIMARY KEY (sdk_app_id, day, kind, key)
+      ) WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

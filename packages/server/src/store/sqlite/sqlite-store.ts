@@ -5,6 +5,7 @@
 import type { Store } from '../store.ts';
 import { SqliteAccountStore } from './account-store.sqlite.ts';
 import { SqliteAppStore } from './app-store.sqlite.ts';
+import { SqliteDirtyWordStore, SqliteNoSpeakingStore, SqliteStatsStore } from './extras.sqlite.ts';
 import { SqliteGroupStore } from './group-store.sqlite.ts';
 import { SqliteMessageStore } from './message-store.sqlite.ts';
 import { openSqliteDatabase, type OpenSqliteOptions } from './sqlite-database.ts';
@@ -16,6 +17,9 @@ export async function openSqliteStore(dataDir: string, opts: OpenSqliteOptions =
     accounts: new SqliteAccountStore(db),
     messages: new SqliteMessageStore(db),
     groups: new SqliteGroupStore(db),
+    dirtyWords: new SqliteDirtyWordStore(db),
+    noSpeaking: new SqliteNoSpeakingStore(db),
+    stats: new SqliteStatsStore(db),
     async close() {
       if (!db.open) return;
       // Fold the WAL back into the main file so a copied data dir is self-contained.
