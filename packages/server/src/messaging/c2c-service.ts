@@ -174,16 +174,28 @@ export class C2CService {
     return new RawJson(`{"messageList":[${page.map((m) => encodeWireMessage(m, 'C2C')).join(',')}],"nextReqMessageID":"${next}","isCompleted":${isCompleted}}`);
   }
 
-  /** Inbox events after `cursor`; a client too far behind is told to page history instead. */
-  async sync(sdkAppId: number, user: string, cursor: number, limit: number, maxGap: number): Promise<RawJson> {
+  /**
+   * Inbox events after `cursor`, at most `limit` and about `maxBytes` (a page never outgrows the
+   * connection's outbound budget); a client too far behind is told to page history instead.
+   */
+  async sync(sdkAppId: number, user: string, cursor: number, limit: number, maxGap: number, maxBytes: number): Promise<RawJson> {
     const last = await this.store.lastInboxSeq(sdkAppId, user);
     if (cursor > last) return new RawJson(`{"events":[],"cursor":${last},"isCompleted":true}`);
     if (last - cursor > maxGap) {
       throw new ParleyError(Codes.SYNC_TOO_FAR_BEHIND, undefined, { data: { inboxSeq: last } });
     }
     const rows = await this.store.readInbox(sdkAppId, user, cursor, limit);
-    const next = rows.length > 0 ? rows[rows.length - 1]!.inbox : cursor;
-    return new RawJson(`{"events":[${rows.map(encodeInboxRow).join(',')}],"cursor":${next},"isCompleted":${next >= last}}`);
+    const events: string[] = [];
+    let next = cursor;
+    let bytes = 0;
+    for (const row of rows) {
+      const e = encodeInboxRow(row);
+      if (events.length > 0 && bytes + e.length > maxBytes) break;
+      events.push(e);
+      bytes += e.length;
+      next = row.inbox;
+    }
+    return new RawJson(`{"events":[${events.join(',')}],"cursor":${next},"isCompleted":${next >= last}}`);
   }
 
   #transient(input: C2CSendInput, encoded: string, priority: string, time: number, cloudCustomData: string | undefined): StoredMessage {

@@ -25,6 +25,8 @@ const validateSend = ajv.compile<SendMessageRequest>({
     avatar: { type: 'string', maxLength: 512 },
   },
   required: ['type', 'to', 'body', 'clientMsgId'],
+  // The sender is stamped by the server: a `from` (or anything unknown) is refused, not ignored.
+  additionalProperties: false,
 });
 
 const validateSync = ajv.compile<SyncRequest>({
@@ -119,7 +121,8 @@ export function registerMessageOps(router: OpRouter): void {
 
   router.session('sync', validateSync, (ctx, req) => {
     const { session, services } = ctx;
-    return services.c2c.sync(session.app.sdkAppId, session.userID, req.cursor, req.limit ?? 200, services.config.maxSyncGap);
+    const maxBytes = Math.min(512 * 1024, Math.floor(services.config.maxOutboundBytes / 4));
+    return services.c2c.sync(session.app.sdkAppId, session.userID, req.cursor, req.limit ?? 200, services.config.maxSyncGap, maxBytes);
   });
 
   router.session('getMessageList', validateHistory, (ctx, req) => {
