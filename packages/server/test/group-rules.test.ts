@@ -42,6 +42,7 @@ describe('groups: type rules', () => {
     assert.equal((await u.owen!.request('dismissGroup', { groupID: id })).code, 10007);
     ok(await u.owen!.request('deleteGroupMember', { groupID: id, userIDList: ['bob'] }));
     await nextNotice(u.bob!, GroupNoticeType.KICKED_OUT);
+    assert.equal((await u.bob!.request('getGroupProfile', { groupID: id })).code, 10007, 'Work groups are not searchable');
     ok(await u.owen!.request('quitGroup', { groupID: id }));
     const after = ok(await u.amy!.request('getGroupProfile', { groupID: id })).group;
     assert.equal(after.ownerID, '');

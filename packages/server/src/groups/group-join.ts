@@ -29,9 +29,9 @@ export class GroupJoin {
       if (group.type === 'BChatRoom') return { status: 'JoinedSuccess', group }; // every online user receives it anyway
       if (!actor.conn) throw new ParleyError(Codes.GROUP_PERMISSION_DENIED, 'Live rooms are joined from a client connection');
       if (actor.guest && !actor.guestMode) throw new ParleyError(Codes.GUEST_NOT_ALLOWED);
-      const nick = actor.nick ?? (await this.#nick(actor));
+      const { nick, avatar } = actor.guest ? { nick: actor.nick, avatar: actor.avatar } : await this.#profile(actor);
       await core.live.join(actor.conn, group.sdkAppId, group.groupId, {
-        receiveOnly: actor.guest, ...(nick !== undefined && { nick }), ...(actor.avatar !== undefined && { avatar: actor.avatar }),
+        receiveOnly: actor.guest, ...(nick !== undefined && { nick }), ...(avatar !== undefined && { avatar }),
       });
       return { status: 'JoinedSuccess', group };
     }
@@ -109,9 +109,9 @@ export class GroupJoin {
     return ids;
   }
 
-  async #nick(actor: Actor): Promise<string | undefined> {
-    if (actor.guest) return undefined;
+  /** The joiner's display identity for enter notices: profile nick and avatar (guests: as given at login). */
+  async #profile(actor: Actor): Promise<{ nick?: string; avatar?: string }> {
     const a = (await this.core.store.accounts.getAccounts(actor.sdkAppId, [actor.userID])).get(actor.userID);
-    return a?.nick || undefined;
+    return { ...(a?.nick ? { nick: a.nick } : {}), ...(a?.faceUrl ? { avatar: a.faceUrl } : {}) };
   }
 }

@@ -133,7 +133,9 @@ export class GroupLifecycle {
   /** Reads a group; anyone may (search by ID); `self` is set when the caller is a member. */
   async profile(actor: Actor, groupId: unknown): Promise<{ group: GroupRecord; self: Awaited<ReturnType<GroupCore['standing']>>['member']; lastSeq: number }> {
     const group = await this.core.load(actor.sdkAppId, groupId);
-    const { member } = await this.core.standing(actor, group);
+    const { member, rank } = await this.core.standing(actor, group);
+    // Work groups cannot be found by ID (reference: only Work is not searchable).
+    if (group.type === 'Private' && rank === 'none') throw new ParleyError(Codes.GROUP_NOT_MEMBER, 'Not a member of the group');
     const lastSeq = this.core.rules(group).history ? await this.core.messaging.lastSeq(group.sdkAppId, group.groupId) : 0;
     return { group, self: member, lastSeq };
   }
