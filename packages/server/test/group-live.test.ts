@@ -130,3 +130,40 @@ describe('groups: live rooms (AVChatRoom, BChatRoom)', () => {
     assert.equal((await rest(node, app, 'group_open_http_svc/get_online_member_num', { GroupId: await createGroup(u.host!, { type: 'Public', name: 'p' }) })).ErrorCode, 10007);
   });
 });
+
+describe('groups: live rooms on the real live-room engine', () => {
+  let node: TestNode;
+  let app: AppRecord;
+  let u: Users;
+  before(async () => {
+    node = await startNode();
+    app = await createTestApp(node);
+    u = await loginAll(node, app, ['host', 'fan', 'bystander', 'administrator']);
+  });
+  after(async () => {
+    await closeAll(u);
+    await node.close();
+  });
+
+  test('AVChatRoom messages reach joined members; dismiss closes the room; BChatRoom reaches everyone online', async () => {
+    const id = await createGroup(u.host!, { type: 'AVChatRoom', name: 'real' });
+    ok(await u.host!.request('joinGroup', { groupID: id }));
+    ok(await u.fan!.request('joinGroup', { groupID: id }));
+    const sent = ok(await sendGroup(u.host!, id, text('on air'), { priority: 'High' }));
+    assert.equal(sent.message.seq, 0);
+    const deadline = Date.now() + 3000;
+    let got: any;
+    while (!got && Date.now() < deadline) {
+      got = u.fan!.pushesNamed('roomMessage').map((p) => p.data).find((d) => d.body?.[0]?.MsgContent?.Text === 'on air');
+      if (!got) await settle(10);
+    }
+    assert.ok(got, 'the fan got the room message');
+    assert.equal(got.from, 'host');
+    assert.equal(u.bystander!.pushesNamed('roomMessage').length, 0);
+    ok(await u.host!.request('dismissGroup', { groupID: id }));
+    assert.equal((await u.fan!.nextPush('roomClosed')).data.groupID, id);
+    const b = await createGroup(u.host!, { type: 'BChatRoom', name: 'all' });
+    ok(await sendGroup(u.administrator!, b, text('to everyone')));
+    assert.equal((await u.bystander!.nextPush('broadcastMessage')).data.body[0].MsgContent.Text, 'to everyone');
+  });
+});
