@@ -182,6 +182,9 @@ export class ChatSDK {
   async #startSession(creds: { userID: string; userSig: string; guest?: { nick?: string; avatar?: string } }): Promise<IMResponse<{ repeatLogin: boolean }>> {
     const session = new Session(this.#sessionConfig(), creds);
     this.#session = session;
+    const waiters = this.#sessionWaiters;
+    this.#sessionWaiters = [];
+    for (const w of waiters) w();
     try {
       await session.start();
     } catch (err) {
@@ -375,7 +378,7 @@ export class ChatSDK {
    * offline, or before the first sync, it comes from the cache.
    */
   async getMessageList(options: { conversationID: string; nextReqMessageID?: string; count?: number }): Promise<IMResponse<{ messageList: Message[]; nextReqMessageID: string; isCompleted: boolean }>> {
-    const s = this.#need(false);
+    const s = await this.#cachedSession();
     const conversationID = options?.conversationID;
     if (typeof conversationID !== 'string' || !conversationTypeOf(conversationID)) throw new IMError(SdkCodes.INVALID_PARAMETER.code, 'getMessageList: conversationID must be C2C<userID> or GROUP<groupID>');
     const count = Math.max(1, Math.min(15, Math.floor(Number(options.count ?? 15)) || 15));
@@ -423,7 +426,7 @@ export class ChatSDK {
   // ------------------------------------------------------------------ conversations
 
   async getConversationList(filter?: string[] | { type?: string; hasUnreadCount?: boolean }): Promise<IMResponse<{ conversationList: Conversation[]; isSyncCompleted: boolean }>> {
-    const s = this.#need(false);
+    const s = await this.#cachedSession();
     let list = s.conversationList();
     if (Array.isArray(filter)) list = list.filter((c) => filter.includes(c.conversationID));
     else if (filter && typeof filter === 'object') {
@@ -434,7 +437,7 @@ export class ChatSDK {
   }
 
   async getConversationProfile(conversationID: string): Promise<IMResponse<{ conversation: Conversation }>> {
-    const s = this.#need(false);
+    const s = await this.#cachedSession();
     if (typeof conversationID !== 'string' || !conversationTypeOf(conversationID)) throw new IMError(SdkCodes.INVALID_PARAMETER.code, 'getConversationProfile: bad conversationID');
     return ok({ conversation: s.ensureConversation(conversationID) });
   }
@@ -671,6 +674,25 @@ export class ChatSDK {
 
   #checkAlive(): void {
     if (this.#destroyed) throw new IMError(SdkCodes.NOT_LOGGED_IN.code, 'This instance was destroyed; call create again');
+  }
+
+  #sessionWaiters: Array<() => void> = [];
+
+  /**
+   * For cache reads: the session, once its cache is loaded. A login that is under way (even one
+   * still waiting for the network) counts, so cached data answers at start-up.
+   */
+  async #cachedSession(): Promise<Session> {
+    if (!this.#session?.active && this.#pendingLogins > 0) {
+      await new Promise<void>((r) => {
+        this.#sessionWaiters.push(r);
+        // The login may fail before creating a session.
+        void this.#chain.then(r, r);
+      });
+    }
+    const s = this.#need(false);
+    await s.cacheLoaded;
+    return s;
   }
 
   /** Logins in progress (getLoginStatus answers 2 from the call on). */

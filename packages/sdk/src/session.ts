@@ -157,6 +157,9 @@ export class Session {
     return Math.floor(Date.now() / 1000 + this.#serverTimeOffset);
   }
 
+  /** Resolves once the cache is loaded (at once for guests, whose cache opens after login). */
+  cacheLoaded: Promise<void> = Promise.resolve();
+
   /** Loads the cache (named accounts), then connects. Resolves with the login response. */
   async start(): Promise<LoginResponse> {
     this.#loginTimer = setTimeout(() => {
@@ -165,7 +168,10 @@ export class Session {
         : new IMError(SdkCodes.NO_NETWORK.code, 'Login failed: the server could not be reached');
       this.#failLogin(e);
     }, this.cfg.loginTimeoutMs);
-    if (!this.guest) await this.#openCache();
+    if (!this.guest) {
+      this.cacheLoaded = this.#openCache();
+      await this.cacheLoaded;
+    }
     if (this.status === 'closed') return this.loginPromise;
     this.conn.connect();
     return this.loginPromise;
@@ -810,7 +816,7 @@ export class Session {
       default:
         return;
     }
-    this.#groupsDirty();
+    if (g) this.#groupsDirty();
   }
 
   #onSystemNotice(m: Message): void {
@@ -1093,7 +1099,10 @@ export class Session {
           stampFromWire(m, r.message);
           if (opts.onlineUserOnly) m.onlineOnly = true;
           if (this.active) {
-            this.#addToConversation(m, false);
+            // The sending session gets the ack instead of the group push: it advances the group's
+            // cursor like a push would (C2C sends come back through the inbox).
+            if (m.conversationType === 'GROUP' && r.message.seq > 0 && this.groups.has(m.to)) this.#feedGroup(r.message);
+            else this.#addToConversation(m, false);
             this.#scheduleFlush();
           }
           return m;
@@ -1161,11 +1170,13 @@ export class Session {
 
   #convDirty(): void {
     this.#convChanged = true;
+    this.#scheduleFlush();
     this.cache?.update('conversations', () => [...this.conversations.values()].map((c) => ({ ...c })));
   }
 
   #groupsDirty(): void {
     this.#groupsChanged = true;
+    this.#scheduleFlush();
     this.cache?.update('groups', () => [...this.groups.values()]);
   }
 

@@ -90,15 +90,16 @@ export async function loginReady(env: TestEnv, c: ChatSDK, userID: string): Prom
 
 /**
  * A loopback TCP proxy in front of the server. `cut()` destroys every connection (the client and
- * the server both see the link die); `blackhole(true)` keeps sockets open but drops all bytes (a
+ * the server both see the link die); `blackhole('both')` keeps sockets open but drops all bytes (a
  * dead link only heartbeats can detect); `setDown(true)` refuses new connections.
+ * (`blackhole('down')` loses only the server's answers: the request lands, its ack never returns.)
  */
 export class TcpProxy {
   readonly server: Server;
   readonly pairs = new Set<[Socket, Socket]>();
   port = 0;
   #down = false;
-  #blackhole = false;
+  #blackhole: 'none' | 'both' | 'down' = 'none';
   cuts = 0;
 
   constructor(private readonly targetPort: number) {
@@ -116,10 +117,10 @@ export class TcpProxy {
         upstream.destroy();
       };
       client.on('data', (d) => {
-        if (!this.#blackhole) upstream.write(d);
+        if (this.#blackhole !== 'both') upstream.write(d);
       });
       upstream.on('data', (d) => {
-        if (!this.#blackhole) client.write(d);
+        if (this.#blackhole === 'none') client.write(d);
       });
       client.on('close', drop);
       upstream.on('close', drop);
@@ -152,8 +153,9 @@ export class TcpProxy {
     if (down) this.cut();
   }
 
-  blackhole(on: boolean): void {
-    this.#blackhole = on;
+  /** Drops bytes without closing: 'both' directions, 'down' (server → client) only, or 'none'. */
+  blackhole(mode: 'none' | 'both' | 'down'): void {
+    this.#blackhole = mode;
   }
 
   close(): Promise<void> {
