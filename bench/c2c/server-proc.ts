@@ -1,0 +1,58 @@
+/**
+ * Benchmark server process. `PARLEY_BENCH_SERVER=parley` runs a Parley node on an empty temp data
+ * dir with one app; `=bare-ws` runs the baseline: a bare `ws` server that answers each request
+ * with an ack at once (no validation, no storage) and keeps connections open.
+ * Prints one JSON line {port, sdkAppId, secretKey}; answers IPC 'stats' with CPU and memory.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WebSocketServer } from 'ws';
+
+const kind = process.env['PARLEY_BENCH_SERVER'] ?? 'parley';
+const gc = (globalThis as { gc?: () => void }).gc;
+let cleanup: () => Promise<void> = async () => {};
+
+if (kind === 'bare-ws') {
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false });
+  wss.on('connection', (ws) => {
+    ws.on('message', (data) => {
+      const text = data.toString();
+      const id = /"id":(\d+)/.exec(text)?.[1] ?? '0';
+      ws.send(`{"id":${id},"code":0,"message":"","data":{}}`);
+    });
+  });
+  await new Promise((r) => wss.once('listening', r));
+  const addr = wss.address() as { port: number };
+  process.stdout.write(JSON.stringify({ port: addr.port, sdkAppId: 0, secretKey: '' }) + '\n');
+  cleanup = async () => void wss.close();
+} else {
+  const { createParley } = await import('../../packages/server/src/server.ts');
+  const { createLogger } = await import('../../packages/server/src/observability/logger.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
+  const parley = await createParley({
+    config: { port: 0, host: '127.0.0.1', dataDir: dir, loginBurstPer10s: 1_000_000 },
+    logger: createLogger('warn'),
+  });
+  const port = await parley.listen();
+  const created = await parley.apps.createApp({ name: 'bench' });
+  await parley.apps.updateSettings(created.app.sdkAppId, {
+    clientRequestsPerSecond: 10_000,
+    multiDevicePolicy: 'multi',
+  });
+  process.stdout.write(JSON.stringify({ port, sdkAppId: created.app.sdkAppId, secretKey: created.app.secretKey }) + '\n');
+  cleanup = async () => {
+    await parley.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+}
+
+process.on('message', (m: { cmd: string }) => {
+  if (m.cmd === 'stats') {
+    gc?.();
+    const mem = process.memoryUsage();
+    process.send!({ cpu: process.cpuUsage(), rss: mem.rss, heapUsed: mem.heapUsed, external: mem.external });
+  } else if (m.cmd === 'stop') {
+    void cleanup().then(() => process.exit(0));
+  }
+});
