@@ -23,6 +23,7 @@ import type { Priority } from '@parley/protocol';
 import { Codes } from '@parley/protocol';
 import type { Bus } from '../bus/bus.ts';
 import type { PushTarget } from '../core/push-target.ts';
+import type { WebSocket } from 'ws';
 import type { ClientConnection } from '../gateway/client-connection.ts';
 import { CloseCodes } from '../gateway/close-codes.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -104,7 +105,6 @@ class Member {
     readonly room: Room,
     public info: RoomMemberInfo,
     cursor: number,
-    readonly onClose: () => void,
   ) {
     this.cursor = cursor;
   }
@@ -150,6 +150,7 @@ class Room {
   lastStatsPushed = -1;
   emptySince: number;
   closed = false;
+  flushWaiters: (() => void)[] = [];
 
   constructor(readonly key: string, readonly sdkAppId: number, readonly groupId: string, now: number) {
     this.channel = roomChannel(sdkAppId, groupId);
@@ -187,7 +188,8 @@ export interface LiveEngineStats {
 export class LiveRoomEngine implements LiveRooms {
   readonly stats: LiveEngineStats = { framesEncoded: 0, frameWrites: 0, catchUpFrames: 0, catchUpEncodes: 0, flushes: 0, slowConsumers: 0 };
   readonly #rooms = new Map<string, Room>();
-  readonly #byConn = new Map<ClientConnection, Member>();
+  /** Members by their socket (one live room per connection). */
+  readonly #byWs = new Map<WebSocket, Member>();
   readonly #o: Required<Omit<LiveEngineOptions, 'appSettings' | 'sessions'>> & Pick<LiveEngineOptions, 'appSettings' | 'sessions'>;
   readonly #countTimer: NodeJS.Timeout;
   #refreshing = false;
@@ -238,7 +240,7 @@ export class LiveRoomEngine implements LiveRooms {
 
   async join(conn: ClientConnection, sdkAppId: number, groupId: string, info: RoomMemberInfo): Promise<{ memberCount: number }> {
     if (this.#closed) throw new Error('live engine closed');
-    const existing = this.#byConn.get(conn);
+    const existing = this.#byWs.get(conn.ws);
     if (existing) {
       if (existing.room.sdkAppId === sdkAppId && existing.room.groupId === groupId && !existing.room.closed) {
         existing.info = info;
@@ -251,15 +253,15 @@ export class LiveRoomEngine implements LiveRooms {
     if (this.#o.clustered && !room.subscribed) await this.#subscribe(room);
     if (conn.closed || room.closed) return { memberCount: room.onlineCount };
     // A concurrent join of the same connection may have won the race.
-    const again = this.#byConn.get(conn);
+    const again = this.#byWs.get(conn.ws);
     if (again) {
       if (again.room === room) return { memberCount: room.onlineCount };
       this.#removeMember(again, true);
     }
-    const member = new Member(conn, room, info, room.flushedSeq, () => this.#onConnClose(conn));
-    conn.ws.on('close', member.onClose);
+    const member = new Member(conn, room, info, room.flushedSeq);
+    conn.ws.on('close', this.#wsClose);
     room.members.add(member);
-    this.#byConn.set(conn, member);
+    this.#byWs.set(conn.ws, member);
     this.#m.members.inc();
     for (const text of room.history) conn.push(text);
     this.#notice(room, 'join', conn.userID, info);
@@ -267,12 +269,12 @@ export class LiveRoomEngine implements LiveRooms {
   }
 
   async leave(conn: ClientConnection, sdkAppId: number, groupId: string): Promise<void> {
-    const m = this.#byConn.get(conn);
+    const m = this.#byWs.get(conn.ws);
     if (m && m.room.sdkAppId === sdkAppId && m.room.groupId === groupId) this.#removeMember(m, true);
   }
 
   roomOf(conn: ClientConnection): { sdkAppId: number; groupId: string; receiveOnly: boolean } | undefined {
-    const m = this.#byConn.get(conn);
+    const m = this.#byWs.get(conn.ws);
     return m ? { sdkAppId: m.room.sdkAppId, groupId: m.room.groupId, receiveOnly: m.info.receiveOnly } : undefined;
   }
 
@@ -281,16 +283,21 @@ export class LiveRoomEngine implements LiveRooms {
     return this.#rooms.get(`${sdkAppId}:${groupId}`)?.members.size ?? 0;
   }
 
-  #onConnClose(conn: ClientConnection): void {
-    const m = this.#byConn.get(conn);
-    if (m) this.#removeMember(m, true);
-  }
+  /** One listener shared by every member socket (no per-member closure). */
+  readonly #wsClose: (this: WebSocket) => void = (() => {
+    const byWs = this.#byWs;
+    const engine = this;
+    return function (this: WebSocket): void {
+      const m = byWs.get(this);
+      if (m) engine.#removeMember(m, true);
+    };
+  })();
 
   #removeMember(m: Member, notice: boolean): void {
     const room = m.room;
     if (!room.members.delete(m)) return;
-    this.#byConn.delete(m.conn);
-    m.conn.ws.removeListener('close', m.onClose);
+    this.#byWs.delete(m.conn.ws);
+    m.conn.ws.removeListener('close', this.#wsClose);
     this.#m.members.dec();
     if (notice && !room.closed) this.#notice(room, 'leave', m.conn.userID, m.info);
     if (room.members.size === 0) {
@@ -476,6 +483,18 @@ export class LiveRoomEngine implements LiveRooms {
       room.ringBytes = 0;
     } else this.#compact(room);
     if (behind > 0) this.#schedule(room);
+    if (room.flushWaiters.length > 0) {
+      const waiters = room.flushWaiters;
+      room.flushWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  /** Resolves once what is pending in the room has been cut and written (benchmarks, tests). */
+  whenFlushed(sdkAppId: number, groupId: string): Promise<void> {
+    const room = this.#rooms.get(`${sdkAppId}:${groupId}`);
+    if (!room || room.flushTimer === undefined) return Promise.resolve();
+    return new Promise((resolve) => room.flushWaiters.push(resolve));
   }
 
   /** `[a,b,c]`: the encoded pushes joined, never re-encoded. */
@@ -769,6 +788,7 @@ export class LiveRoomEngine implements LiveRooms {
 
   #dropRoom(room: Room): void {
     room.closed = true;
+    for (const w of room.flushWaiters.splice(0)) w();
     if (room.flushTimer) clearTimeout(room.flushTimer);
     if (room.likeTimer) clearTimeout(room.likeTimer);
     if (room.noticeTimer) clearTimeout(room.noticeTimer);

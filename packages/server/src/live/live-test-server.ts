@@ -34,6 +34,8 @@ export interface LiveTestServerOptions {
   hub?: MemoryBusHub;
   presence?: Presence;
   nodeId?: string;
+  /** connOf() bookkeeping (default on); benchmarks turn it off so it does not count as member memory. */
+  trackUsers?: boolean;
 }
 
 export interface LiveTestServer {
@@ -83,19 +85,23 @@ export async function startLiveTestServer(opts: LiveTestServerOptions = {}): Pro
 
   const router = new OpRouter();
   const byUser = new Map<string, ClientConnection>();
+  let probeConn: ClientConnection | undefined;
   router.public<{ sdkAppId: number; userID: string; nick?: string }>('benchLogin', undefined, async ({ conn }, d) => {
     conn.session = {
       app: appOf(d.sdkAppId), userID: d.userID, sessionId: `${d.userID}-${Math.random().toString(36).slice(2, 8)}`,
       platform: 'Web', loginAt: Date.now(), expireAt: 2 ** 31, guest: false, ...(d.nick !== undefined && { nick: d.nick }),
     };
-    if (!byUser.has(d.userID)) byUser.set(d.userID, conn);
-    conn.ws.once('close', () => {
-      if (byUser.get(d.userID) === conn) byUser.delete(d.userID);
-    });
+    if (opts.trackUsers !== false) {
+      if (!byUser.has(d.userID)) byUser.set(d.userID, conn);
+      conn.ws.once('close', () => {
+        if (byUser.get(d.userID) === conn) byUser.delete(d.userID);
+      });
+    }
     await sessions.add(conn);
     return { userID: d.userID };
   });
   router.session<{ groupID: string; receiveOnly?: boolean; nick?: string }>('liveJoin', undefined, async ({ conn, session }, d) => {
+    probeConn ??= conn;
     return engine.join(conn, session.app.sdkAppId, d.groupID, {
       receiveOnly: d.receiveOnly === true, ...(d.nick ?? session.nick ? { nick: d.nick ?? session.nick } : {}),
     });
@@ -122,6 +128,24 @@ export async function startLiveTestServer(opts: LiveTestServerOptions = {}): Pro
     const priority = d.priority ?? 'Normal';
     const wire = `{"type":"GROUP","from":${JSON.stringify(session.userID)},"to":${JSON.stringify(d.groupID)},"seq":0,"random":${messageRandom++},"time":${Math.floor(now / 1000)},"msgKey":"0_0_0","body":${JSON.stringify(d.body)},"priority":"${priority}","onlineOnly":true}`;
     return engine.publish(session.app.sdkAppId, d.groupID, wire, priority, d.rate ?? settings.roomMessagesPerSecond);
+  });
+  // Benchmarks: many senders' messages in one request (the gateway caps requests per connection);
+  // each still goes through the limiter and is encoded once. With ackAfterFlush the reply waits
+  // until the room flush that carried them, then while the first member's socket is backed up.
+  router.session<{ groupID: string; texts: string[]; priority?: Priority; rate?: number; ackAfterFlush?: boolean }>('livePublishBatch', undefined, async ({ session }, d) => {
+    const priority = d.priority ?? 'Normal';
+    let dropped = 0;
+    const now = Date.now();
+    for (const t of d.texts) {
+      const wire = `{"type":"GROUP","from":${JSON.stringify(session.userID)},"to":${JSON.stringify(d.groupID)},"seq":0,"random":${messageRandom++},"time":${Math.floor(now / 1000)},"msgKey":"0_0_0","body":[{"MsgType":"TIMTextElem","MsgContent":{"Text":${JSON.stringify(t)}}}],"priority":"${priority}","onlineOnly":true}`;
+      if (!engine.publish(session.app.sdkAppId, d.groupID, wire, priority, d.rate ?? settings.roomMessagesPerSecond).delivered) dropped++;
+    }
+    if (d.ackAfterFlush) {
+      await engine.whenFlushed(session.app.sdkAppId, d.groupID);
+      const probe = probeConn;
+      while (probe && !probe.closed && probe.ws.bufferedAmount > 1024 * 1024) await new Promise((r) => setTimeout(r, 2));
+    }
+    return { dropped };
   });
   registerLiveOps(router);
   const gateway = new WsGateway(services, router);
