@@ -206,7 +206,7 @@ export class LiveRoom {
         const w = data as WireMessage;
         if (w.to !== this.groupID) return;
         const me = this.#chat.getLoginUser();
-        if (w.from === me && w.clientMsgId && this.#chat._session()?.findMessage(w.clientMsgId)) return;
+        if (w.from === me && w.clientMsgId && this.#chat._session()?.isOwnMessageID(w.clientMsgId)) return;
         this.#onMessage(fromWire(w, me), w.from === me);
         break;
       }

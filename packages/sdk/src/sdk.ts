@@ -687,7 +687,7 @@ export class ChatSDK {
       await new Promise<void>((r) => {
         this.#sessionWaiters.push(r);
         // The login may fail before creating a session.
-        void this.#chain.then(r, r);
+        void this.#chain.then(() => r(), () => r());
       });
     }
     const s = this.#need(false);

@@ -1069,6 +1069,11 @@ export class Session {
     this.cache?.set('msgs:' + id, undefined);
   }
 
+  /** True for an ID this instance sent (or is sending). */
+  isOwnMessageID(id: string): boolean {
+    return this.#sending.has(id) || this.#ownIds.has(id);
+  }
+
   findMessage(id: string): Message | undefined {
     return this.#byId.get(id) ?? this.#sending.get(id);
   }
@@ -1101,7 +1106,9 @@ export class Session {
           if (this.active) {
             // The sending session gets the ack instead of the group push: it advances the group's
             // cursor like a push would (C2C sends come back through the inbox).
-            if (m.conversationType === 'GROUP' && r.message.seq > 0 && this.groups.has(m.to)) this.#feedGroup(r.message);
+            if (m.conversationType === 'GROUP' && this.liveRoom?.groupID === m.to) {
+              // Live rooms keep no conversation or history.
+            } else if (m.conversationType === 'GROUP' && r.message.seq > 0 && this.groups.has(m.to)) this.#feedGroup(r.message);
             else this.#addToConversation(m, false);
             this.#scheduleFlush();
           }
