@@ -72,7 +72,7 @@ function cpuDelta(a: Stats, b: Stats, seconds: number): string {
   return (((b.cpu.user + b.cpu.system) - (a.cpu.user + a.cpu.system)) / 1e6 / seconds).toFixed(2);
 }
 
-async function throughput(kind: 'parley' | 'bare-ws') {
+async function throughput(kind: 'parley' | 'bare-ws'): Promise<Record<string, any>> {
   const s = await startServer(kind);
   const before = await s.stats();
   const t0 = Date.now();

@@ -22,9 +22,14 @@ import { registerLiveOps } from './gateway/ops/live-ops.ts';
 import { LiveRoomEngine } from './live/live-engine.ts';
 import { liveOptionsFromEnv } from './live/live-config.ts';
 import { WsGateway } from './gateway/ws-gateway.ts';
+import { ExpiryWheel } from './gateway/expiry-wheel.ts';
 import { C2CService } from './messaging/c2c-service.ts';
 import { GroupCommitter } from './messaging/group-commit.ts';
-import { noHooks } from './messaging/message-hooks.ts';
+import { createContentServices } from './messaging/content-hooks.ts';
+import { registerDirtyWordCommands } from './rest/commands/openim-dirty-words.ts';
+import { registerProfileCommands } from './rest/commands/profile.ts';
+import { registerConfigCommands } from './rest/commands/openconfigsvr.ts';
+import { registerRecentContactCommands } from './rest/commands/recentcontact.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { Metrics } from './observability/metrics.ts';
 import { AppRegistry } from './apps/app-registry.ts';
@@ -65,7 +70,9 @@ export async function createParley(options: ParleyOptions = {}): Promise<Parley>
   const sessions = new SessionRegistry(bus, presence, config.nodeId, engines.clustered, logger);
   const directory = new AccountDirectory(store.accounts);
   const committer = new GroupCommitter(store.messages, config.groupCommitMaxBatch);
-  const c2c = new C2CService(store.messages, committer, sessions, directory, noHooks);
+  // Sensitive words, global mute, webhooks and daily figures around every send (messaging/content-hooks.ts).
+  const content = createContentServices({ store, bus, getApp: (id) => apps.get(id), metrics, logger, now: () => services.now() });
+  const c2c = new C2CService(store.messages, committer, sessions, directory, content.hooks);
 
   const liveRooms = new LiveRoomEngine({
     nodeId: config.nodeId, bus, presence, clustered: engines.clustered, metrics, logger, sessions,
@@ -74,7 +81,7 @@ export async function createParley(options: ParleyOptions = {}): Promise<Parley>
   });
 
   const groups = new GroupService({
-    store, committer, sessions, directory, presence, logger, maxSyncGap: config.maxSyncGap,
+    store, committer, sessions, directory, presence, logger, maxSyncGap: config.maxSyncGap, clustered: engines.clustered,
     liveRooms: () => services.liveRooms,
     now: () => services.now(),
   });
@@ -85,9 +92,12 @@ export async function createParley(options: ParleyOptions = {}): Promise<Parley>
     apps: { getApp: (id) => apps.get(id) },
     tickets: verifier,
     loginLimiter: new KeyedRateLimiter(config.loginBurstPer10s / 10, config.loginBurstPer10s),
+    expiry: new ExpiryWheel(),
     liveRooms,
+    events: content.hooks,
     now: Date.now,
   };
+  groups.setHooks(content.hooks);
 
   const router = new OpRouter();
   registerSessionOps(router);
@@ -98,10 +108,14 @@ export async function createParley(options: ParleyOptions = {}): Promise<Parley>
   const gateway = new WsGateway(services, router);
 
   const commands = new CommandRegistry();
-  const sessionControl = gatewaySessionControl(sessions, presence);
+  const sessionControl = gatewaySessionControl(sessions);
   const rest = createRestHandler({ store, apps, verifier, logger, metrics, registry: commands, sessions: sessionControl });
   registerOpenimCommands(commands, services);
   registerGroupCommands(commands, services);
+  registerDirtyWordCommands(commands, content);
+  registerProfileCommands(commands, services, content);
+  registerConfigCommands(commands, services, content);
+  registerRecentContactCommands(commands, services);
 
   const http = createServer((req, res) => route(req, res));
   http.on('upgrade', (req, socket, head) => {
@@ -152,8 +166,10 @@ export async function createParley(options: ParleyOptions = {}): Promise<Parley>
       closing ??= (async () => {
         http.close();
         await gateway.close();
+        services.expiry.close();
         await liveRooms.close();
         await committer.drain();
+        await content.close();
         http.closeAllConnections();
         await engines.close();
       })();

@@ -9,6 +9,8 @@ import type { AccountDirectory } from './core/account-directory.ts';
 import type { SessionRegistry } from './core/session-registry.ts';
 import type { KeyedRateLimiter } from './core/token-bucket.ts';
 import type { C2CService } from './messaging/c2c-service.ts';
+import type { ExpiryWheel } from './gateway/expiry-wheel.ts';
+import type { ParleyEvents } from './messaging/content-hooks.ts';
 import type { GroupCommitter } from './messaging/group-commit.ts';
 import type { GroupService } from './groups/group-service.ts';
 import type { LiveRooms } from './live/live-rooms.ts';
@@ -40,10 +42,14 @@ export interface Services {
   /** The one group-commit queue every durable message goes through. */
   committer: GroupCommitter;
   loginLimiter: KeyedRateLimiter;
+  /** Closes sessions when their ticket expires. */
+  expiry: ExpiryWheel;
   /** AVChatRoom/BChatRoom fan-out engine (live/live-engine.ts). */
   liveRooms: LiveRooms;
   metrics: Metrics;
   logger: Logger;
+  /** Login-state events for webhooks and daily figures (messaging/content-hooks.ts); absent in bare tests. */
+  events?: ParleyEvents;
   /** Unix ms. */
   now(): number;
 }

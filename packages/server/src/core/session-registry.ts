@@ -4,17 +4,20 @@
  *
  * Local sessions are found by (app, user). In a cluster each node subscribes to the user channel of
  * every user it holds a session for, so a push published once reaches exactly the nodes that need
- * it; presence records sessions cluster-wide for login policies and online status.
+ * it, and presence records sessions cluster-wide for login policies and online status. On a
+ * single node this registry is the presence (no second copy of every session is kept).
+ * A user's sessions are a small array: almost every user has one, and an array costs far less
+ * memory per connection than a Map.
  */
 import type { KickReason } from '@parley/protocol';
 import type { Bus } from '../bus/bus.ts';
-import type { Presence } from '../presence/presence.ts';
+import type { Presence, SessionInfo } from '../presence/presence.ts';
 import { decodeClusterMessage, encodeClusterMessage, userChannel } from '../cluster/cluster-message.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { PushTarget } from './push-target.ts';
 
 export class SessionRegistry {
-  readonly #byUser = new Map<string, Map<string, PushTarget>>();
+  readonly #byUser = new Map<string, PushTarget[]>();
   #count = 0;
 
   constructor(
@@ -33,45 +36,47 @@ export class SessionRegistry {
   /** Registers a session; resolves once pushes published anywhere in the cluster will reach it. */
   async add(target: PushTarget): Promise<void> {
     const key = `${target.sdkAppId}:${target.userID}`;
-    let sessions = this.#byUser.get(key);
-    const first = !sessions;
-    if (!sessions) {
-      sessions = new Map();
-      this.#byUser.set(key, sessions);
-    }
-    sessions.set(target.sessionId, target);
+    const sessions = this.#byUser.get(key);
+    if (sessions) sessions.push(target);
+    else this.#byUser.set(key, [target]);
     this.#count++;
-    if (first && this.clustered) {
+    if (!this.clustered) return;
+    if (!sessions) {
       const channel = userChannel(target.sdkAppId, target.userID);
       await this.bus.subscribe(channel, (payload) => this.#onBusMessage(target.sdkAppId, target.userID, payload));
     }
-    await this.presence.addSession({
-      sdkAppId: target.sdkAppId,
-      userID: target.userID,
-      sessionId: target.sessionId,
-      nodeId: this.nodeId,
-      platform: target.platform,
-      loginAt: target.loginAt,
-    });
+    await this.presence.addSession(this.#info(target));
   }
 
   async remove(target: PushTarget): Promise<void> {
     const key = `${target.sdkAppId}:${target.userID}`;
     const sessions = this.#byUser.get(key);
-    if (!sessions?.delete(target.sessionId)) return;
+    const i = sessions ? sessions.indexOf(target) : -1;
+    if (!sessions || i < 0) return;
+    sessions.splice(i, 1);
     this.#count--;
-    if (sessions.size === 0) {
-      this.#byUser.delete(key);
-      if (this.clustered) await this.bus.unsubscribe(userChannel(target.sdkAppId, target.userID)).catch(() => {});
-    }
+    if (sessions.length === 0) this.#byUser.delete(key);
+    if (!this.clustered) return;
+    if (sessions.length === 0) await this.bus.unsubscribe(userChannel(target.sdkAppId, target.userID)).catch(() => {});
     await this.presence.removeSession(target.sdkAppId, target.userID, target.sessionId).catch((err: unknown) => {
       this.logger.warn({ err }, 'presence remove failed');
     });
   }
 
   localSessions(sdkAppId: number, userID: string): PushTarget[] {
-    const sessions = this.#byUser.get(`${sdkAppId}:${userID}`);
-    return sessions ? [...sessions.values()] : [];
+    return this.#byUser.get(`${sdkAppId}:${userID}`)?.slice() ?? [];
+  }
+
+  /** The user's sessions on every node, oldest first. */
+  async sessionsOf(sdkAppId: number, userID: string): Promise<SessionInfo[]> {
+    if (this.clustered) return this.presence.sessions(sdkAppId, userID);
+    return (this.#byUser.get(`${sdkAppId}:${userID}`) ?? []).map((t) => this.#info(t));
+  }
+
+  /** Sessions of many users at once (query_online_status); offline users map to []. */
+  async onlineOf(sdkAppId: number, userIDs: string[]): Promise<Map<string, SessionInfo[]>> {
+    if (this.clustered) return this.presence.sessionsOf(sdkAppId, userIDs);
+    return new Map(userIDs.map((u) => [u, (this.#byUser.get(`${sdkAppId}:${u}`) ?? []).map((t) => this.#info(t))]));
   }
 
   /** Delivers an encoded push to every session of the user, except one (the origin of a send). */
@@ -104,20 +109,24 @@ export class SessionRegistry {
 
   /** Every local session (for shutdown and sweeps). */
   *all(): IterableIterator<PushTarget> {
-    for (const sessions of this.#byUser.values()) yield* sessions.values();
+    for (const sessions of this.#byUser.values()) yield* sessions;
+  }
+
+  #info(t: PushTarget): SessionInfo {
+    return { sdkAppId: t.sdkAppId, userID: t.userID, sessionId: t.sessionId, nodeId: this.nodeId, platform: t.platform, loginAt: t.loginAt };
   }
 
   #deliverLocal(sdkAppId: number, userID: string, frame: string, except: string): void {
     const sessions = this.#byUser.get(`${sdkAppId}:${userID}`);
     if (!sessions) return;
-    for (const s of sessions.values()) if (s.sessionId !== except) s.push(frame);
+    for (const s of sessions) if (s.sessionId !== except) s.push(frame);
   }
 
   #kickLocal(sdkAppId: number, userID: string, ids: string[] | 'all', reason: KickReason, code: number, message: string): number {
     const sessions = this.#byUser.get(`${sdkAppId}:${userID}`);
     if (!sessions) return 0;
     let n = 0;
-    for (const s of [...sessions.values()]) {
+    for (const s of sessions.slice()) {
       if (ids === 'all' || ids.includes(s.sessionId)) {
         s.kick(reason, code, message);
         n++;

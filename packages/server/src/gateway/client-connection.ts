@@ -44,7 +44,6 @@ export class ClientConnection implements PushTarget {
   closed = false;
   /** Set while a login is being processed, so a second one cannot race it. */
   loggingIn = false;
-  expiryTimer: NodeJS.Timeout | undefined;
   /** Per-connection request rate (9506 above it). */
   requestBucket = new TokenBucket(ANONYMOUS_REQUESTS_PER_SECOND, ANONYMOUS_REQUESTS_PER_SECOND * 2, Date.now());
 

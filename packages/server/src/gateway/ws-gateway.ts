@@ -10,6 +10,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { Codes, MAX_INBOUND_FRAME_BYTES } from '@parley/protocol';
 import { ParleyError, RawJson } from '../errors.ts';
+import { markLoggedOut } from '../messaging/content-hooks.ts';
 import type { Services } from '../services.ts';
 import { ClientConnection } from './client-connection.ts';
 import { CloseCodes } from './close-codes.ts';
@@ -97,8 +98,13 @@ export class WsGateway {
     if (!this.connections.delete(conn)) return;
     this.services.metrics.gauge('parley_connections', 'Open WebSocket connections').dec();
     conn.closed = true;
-    if (conn.expiryTimer) clearTimeout(conn.expiryTimer);
-    if (conn.session) void this.services.sessions.remove(conn);
+    this.services.expiry.disarm(conn);
+    if (conn.session) {
+      void this.services.sessions.remove(conn);
+      if (markLoggedOut(conn)) {
+        this.services.events?.stateChange(conn.session.app.sdkAppId, conn.session.userID, 'Disconnect', 'LinkClose', conn.session.platform, [], conn.remoteAddress);
+      }
+    }
   }
 
   /** Stops accepting, closes every connection with SHUTTING_DOWN (clients reconnect elsewhere). */

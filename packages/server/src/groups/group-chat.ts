@@ -209,7 +209,7 @@ export class GroupChat {
     const { member } = await core.standing(actor, group);
     if (!member && !actor.appAdmin) throw new ParleyError(Codes.GROUP_NOT_MEMBER, 'Not a member of the group');
     const ids = await core.messaging.memberIds(group.sdkAppId, group.groupId);
-    const online = await core.deps.presence.sessionsOf(group.sdkAppId, ids);
+    const online = await core.deps.sessions.onlineOf(group.sdkAppId, ids);
     let n = 0;
     for (const sessions of online.values()) if (sessions.length > 0) n++;
     return n;

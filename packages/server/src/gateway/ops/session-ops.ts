@@ -11,16 +11,14 @@ import { Codes, PROTOCOL_VERSION, type GuestLoginRequest, type LoginRequest, typ
 import { genUserSigV2 } from '@parley/usersig';
 import { ParleyError } from '../../errors.ts';
 import { sessionsToKick } from '../../core/login-policy.ts';
+import { markLoggedOut } from '../../messaging/content-hooks.ts';
 import { TokenBucket } from '../../core/token-bucket.ts';
 import type { AppRecord } from '../../store/app-store.ts';
-import type { ClientConnection } from '../client-connection.ts';
 import { CloseCodes } from '../close-codes.ts';
 import type { OpContext, OpRouter } from '../op-router.ts';
 import { ajv } from './validator.ts';
 
 const GUEST_TICKET_SECONDS = 7 * 86400;
-/** setTimeout's ceiling; longer expiries re-arm. */
-const MAX_TIMER_MS = 2_147_000_000;
 
 const platformSchema = { type: 'string', enum: ['Web', 'Android', 'iPhone', 'iPad', 'Windows', 'Mac', 'Linux', 'Unknown'] };
 
@@ -80,11 +78,15 @@ export function registerSessionOps(router: OpRouter): void {
     const check = ctx.services.tickets.verify(session.app, session.userID, req.userSig);
     if (!check.ok) throw new ParleyError(check.code, check.reason);
     session.expireAt = check.ticket.time + check.ticket.expire;
-    armExpiry(ctx.conn, ctx.services.now);
+    ctx.services.expiry.arm(ctx.conn);
     return { expireAt: session.expireAt };
   });
 
   router.session('logout', undefined, (ctx) => {
+    const { session } = ctx.conn;
+    if (session && markLoggedOut(ctx.conn)) {
+      ctx.services.events?.stateChange(session.app.sdkAppId, session.userID, 'Logout', 'Unregister', session.platform, [], ctx.conn.remoteAddress);
+    }
     // Answer first, then close: the reply is flushed before the close frame.
     setImmediate(() => ctx.conn.close(CloseCodes.LOGGED_OUT, 'logout'));
     return {};
@@ -116,7 +118,7 @@ async function completeLogin(
   conn.loggingIn = true;
   try {
     await services.directory.ensure(app.sdkAppId, userID);
-    const existing = await services.presence.sessions(app.sdkAppId, userID);
+    const existing = await services.sessions.sessionsOf(app.sdkAppId, userID);
     const kicks = sessionsToKick(app.settings.multiDevicePolicy, app.settings.maxInstancesPerPlatform, existing, { platform });
     for (const k of kicks) {
       await services.sessions.kick(app.sdkAppId, userID, [k.sessionId], k.reason, Codes.KICKED_BY_OTHERS.code, Codes.KICKED_BY_OTHERS.message);
@@ -129,8 +131,10 @@ async function completeLogin(
     const rate = app.settings.clientRequestsPerSecond;
     conn.requestBucket = new TokenBucket(rate, rate * 2, now);
     await services.sessions.add(conn);
+    const kicked = existing.filter((s) => kicks.some((k) => k.sessionId === s.sessionId)).map((s) => s.platform);
+    services.events?.stateChange(app.sdkAppId, userID, 'Login', 'Register', platform, kicked, conn.remoteAddress);
     const inboxSeq = await services.store.messages.lastInboxSeq(app.sdkAppId, userID);
-    armExpiry(conn, services.now);
+    services.expiry.arm(conn);
     services.metrics.counter('parley_logins_total', 'Successful logins', ['kind']).inc({ kind: guest ? 'guest' : 'ticket' });
     return {
       userID,
@@ -146,19 +150,4 @@ async function completeLogin(
   } finally {
     conn.loggingIn = false;
   }
-}
-
-/** Closes the session with a USER_SIG_EXPIRED push when its ticket runs out. */
-function armExpiry(conn: ClientConnection, now: () => number): void {
-  if (conn.expiryTimer) clearTimeout(conn.expiryTimer);
-  const session = conn.session;
-  if (!session) return;
-  const ms = session.expireAt * 1000 - now() + 1000;
-  conn.expiryTimer = setTimeout(() => {
-    if (conn.closed || conn.session !== session) return;
-    if (session.expireAt * 1000 > now()) return armExpiry(conn, now);
-    conn.push(`{"push":"userSigExpired","data":{"expireAt":${session.expireAt}}}`);
-    conn.kick('userSigExpired', Codes.USERSIG_EXPIRED.code, Codes.USERSIG_EXPIRED.message);
-  }, Math.max(0, Math.min(ms, MAX_TIMER_MS)));
-  conn.expiryTimer.unref();
 }

@@ -67,7 +67,8 @@ async function parseCommonSend(ctx: RestContext, body: Record<string, unknown>, 
   return { from, body: body['MsgBody'], random, seq, cloudCustomData: ccd as string | undefined, lifetime, syncOtherMachine };
 }
 
-function sendInput(ctx: RestContext, c: CommonSend, to: string, now: number, runHooks: boolean): C2CSendInput {
+/** `hooks`: 'all' (content checks and webhooks), 'checks' (no before-send webhook) or 'none' (imports). */
+function sendInput(ctx: RestContext, c: CommonSend, to: string, now: number, hooks: 'all' | 'checks' | 'none'): C2CSendInput {
   return {
     sdkAppId: ctx.app.sdkAppId,
     from: c.from,
@@ -79,7 +80,8 @@ function sendInput(ctx: RestContext, c: CommonSend, to: string, now: number, run
     ...(c.cloudCustomData !== undefined && { cloudCustomData: c.cloudCustomData }),
     onlineOnly: c.lifetime === 0,
     senderSync: c.syncOtherMachine === 1 ? 'push' : c.syncOtherMachine === 2 ? 'none' : 'store',
-    runHooks,
+    runHooks: hooks !== 'none',
+    beforeCallback: hooks === 'all',
     platform: 'RESTAPI',
   };
 }
@@ -100,7 +102,7 @@ export function registerOpenimCommands(registry: CommandRegistry, services: Serv
     const common = await parseCommonSend(ctx, body, services);
     if (!isValidUserID(to) || !(await directory.exists(ctx.app.sdkAppId, to))) throw new ParleyError(Codes.TO_ACCOUNT_NOT_FOUND);
     const forbid = Array.isArray(body['ForbidCallbackControl']) ? (body['ForbidCallbackControl'] as unknown[]) : [];
-    const r = await c2c.send(sendInput(ctx, common, to, services.now(), !forbid.includes('ForbidBeforeSendMsgCallback')));
+    const r = await c2c.send(sendInput(ctx, common, to, services.now(), forbid.includes('ForbidBeforeSendMsgCallback') ? 'checks' : 'all'));
     return { MsgTime: r.message.time, MsgKey: formatMsgKey(r.message.seq, r.message.random, r.message.time) };
   });
 
@@ -117,7 +119,7 @@ export function registerOpenimCommands(registry: CommandRegistry, services: Serv
         return;
       }
       try {
-        const r = await c2c.send(sendInput(ctx, common, to, now, false));
+        const r = await c2c.send(sendInput(ctx, common, to, now, 'checks'));
         key ||= formatMsgKey(r.message.seq, r.message.random, r.message.time);
       } catch (err) {
         errors.push({ To_Account: to, ErrorCode: err instanceof ParleyError ? err.code : Codes.MSG_INTERNAL_ERROR.code });
@@ -136,7 +138,7 @@ export function registerOpenimCommands(registry: CommandRegistry, services: Serv
     const common = await parseCommonSend(ctx, body, services);
     if (!isValidUserID(to)) throw new ParleyError(Codes.TO_ACCOUNT_NOT_FOUND);
     await directory.ensure(ctx.app.sdkAppId, to);
-    const input = sendInput(ctx, { ...common, lifetime: undefined, syncOtherMachine: 1 }, to, ts * 1000, false);
+    const input = sendInput(ctx, { ...common, lifetime: undefined, syncOtherMachine: 1 }, to, ts * 1000, 'none');
     const r = await c2c.send(input);
     // Mode 2 imports history: already read on both sides.
     if (mode === 2) await c2c.setRead(ctx.app.sdkAppId, to, common.from, r.message.seq);
@@ -219,7 +221,7 @@ export function registerOpenimCommands(registry: CommandRegistry, services: Serv
     const users = userList(body, 'To_Account', 500);
     const detail = body['IsNeedDetail'] === 1;
     const known = await store.accounts.getAccounts(ctx.app.sdkAppId, users.filter(isValidUserID));
-    const online = await services.presence.sessionsOf(ctx.app.sdkAppId, [...known.keys()]);
+    const online = await services.sessions.onlineOf(ctx.app.sdkAppId, [...known.keys()]);
     const result: Record<string, unknown>[] = [];
     const errors: { To_Account: string; ErrorCode: number }[] = [];
     for (const u of users) {
