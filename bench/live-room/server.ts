@@ -8,7 +8,7 @@
  *   batch     bare ws, batched: a flush window's messages joined into one frame, encoded once
  *             (Buffer) and ws.send(buffer) to every client — the ceiling for Parley's design
  * Non-Parley servers take messages on a control WebSocket (/ctl): {"ack":n,"msgs":[...],"flush":bool}
- * and answer {"ack":n} once the messages were written (after the flush for `batch`) and the first
+ * (each wrapped into the same roomMessage push JSON Parley sends) and answer {"ack":n} once the messages were written (after the flush for `batch`) and the first
  * client's socket is not backed up (> 1 MiB), the same closed loop Parley's bench op uses.
  */
 import { createServer, type IncomingMessage } from 'node:http';
@@ -91,18 +91,23 @@ if (kind === 'parley') {
   const drained = async () => {
     while (first && first.readyState === 1 && first.bufferedAmount > 1024 * 1024) await new Promise((r) => setTimeout(r, 2));
   };
+  // The same bytes Parley sends for a room message (live-test-server's livePublishBatch), so every
+  // server carries identical payloads.
+  let random = 1;
+  const roomPush = (t: string) =>
+    `{"push":"roomMessage","data":{"type":"GROUP","from":"gen0","to":"bench","seq":0,"random":${random++},"time":${Math.floor(Date.now() / 1000)},"msgKey":"0_0_0","body":[{"MsgType":"TIMTextElem","MsgContent":{"Text":${JSON.stringify(t)}}}],"priority":"Normal","onlineOnly":true}}`;
   const onCtl = (ws: WebSocket) => {
     ws.on('message', async (raw) => {
       const m = JSON.parse(raw.toString()) as { ack: number; msgs: string[] };
       if (kind === 'socketio') {
-        for (const t of m.msgs) io!.to('bench').emit('m', t);
+        for (const t of m.msgs) io!.to('bench').emit('m', roomPush(t));
       } else if (kind === 'ws') {
         for (const t of m.msgs) {
-          const text = JSON.stringify(t);
+          const text = roomPush(t);
           for (const c of room) if (c.readyState === 1) c.send(text);
         }
       } else {
-        for (const t of m.msgs) pending.push(JSON.stringify(t));
+        for (const t of m.msgs) pending.push(roomPush(t));
         timer ??= setTimeout(flushBatch, flushMs);
         await new Promise<void>((r) => waiters.push(r));
       }
