@@ -6,6 +6,7 @@
 import { Codes, isValidUserID } from '@parley/protocol';
 import { ParleyError } from '../errors.ts';
 import type { AppSettings, IntegrationMode, MultiDevicePolicy } from '../store/app-store.ts';
+import { validateCallbackSettings } from './callback-settings.ts';
 
 /** Tencent: an app has at most 10 admins. */
 export const MAX_ADMINS = 10;
@@ -67,6 +68,9 @@ export function mergeSettings(current: AppSettings, patch: Record<string, unknow
         else if (k === 'native') next.maxInstancesPerPlatform.native = intIn('maxInstancesPerPlatform.native', v, 1, 3);
         else invalid(`unknown setting maxInstancesPerPlatform.${k}`);
       }
+    } else if (key === 'callback') {
+      if (value === null) delete next.callback;
+      else next.callback = validateCallbackSettings(value);
     } else if (key in RANGES) {
       const [min, max] = RANGES[key as keyof typeof RANGES];
       next[key as keyof typeof RANGES] = intIn(key, value, min, max);

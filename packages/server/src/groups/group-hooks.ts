@@ -7,6 +7,7 @@
  */
 import type { GroupType, MsgBody } from '@parley/protocol';
 import type { HookDecision } from '../messaging/message-hooks.ts';
+import type { GroupRecord } from '../store/group-store.ts';
 import type { StoredMessage } from '../store/message-store.ts';
 
 export interface BeforeGroupSendInput {
@@ -27,6 +28,11 @@ export interface GroupMessageHooks {
   beforeGroup(input: BeforeGroupSendInput): Promise<HookDecision> | HookDecision;
   /** Must not block or throw. Not called for messages a live room's limiter dropped. */
   afterGroup(message: StoredMessage, body: MsgBody, groupType: GroupType, platform: string): void;
+  /** Group lifecycle (after-event webhooks, daily figures). Optional; must not block or throw. */
+  afterCreate?(group: GroupRecord, operator: string, members: readonly string[], platform: string): void;
+  afterJoin?(group: GroupRecord, joinType: 'Apply' | 'Invited', operator: string, userIDs: readonly string[], platform: string): void;
+  afterExit?(group: GroupRecord, exitType: 'Kicked' | 'Quit', operator: string, userIDs: readonly string[], platform: string): void;
+  afterDestroy?(group: GroupRecord, members: readonly string[], platform: string): void;
 }
 
 const ALLOW: HookDecision = { action: 'allow' };

@@ -98,6 +98,7 @@ export class GroupJoin {
     if (!r.ok) throw new ParleyError(r.reason === 'full' ? Codes.GROUP_FULL : Codes.GROUP_NOT_FOUND);
     if (r.added.length === 0) return;
     core.membershipChanged(group);
+    core.hooks.afterJoin?.(group, 'Apply', operator, [userID], platform);
     await core.startReadingAtEnd(group, [userID]);
     await core.tips.post(group, operator, { operationType: GroupTipType.MEMBER_JOIN, userIDList: [userID] }, { platform });
   }

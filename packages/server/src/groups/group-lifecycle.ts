@@ -127,6 +127,7 @@ export class GroupLifecycle {
     const invited = members.filter((m) => m.role !== 'Owner').map((m) => m.userID);
     if (invited.length > 0) await core.tips.post(group, actor.userID, { operationType: GroupTipType.MEMBER_JOIN, userIDList: invited }, { platform: actor.platform });
     if (!actor.rest && owner !== '') await core.notices.send(group, actor.userID, [owner], { operationType: GroupNoticeType.GROUP_CREATED });
+    core.hooks.afterCreate?.(group, actor.userID, members.map((m) => m.userID), actor.platform);
     return group;
   }
 
@@ -206,6 +207,7 @@ export class GroupLifecycle {
     const members = await core.store.groups.deleteGroup(group.sdkAppId, group.groupId);
     if (members === undefined) throw new ParleyError(Codes.GROUP_NOT_FOUND);
     core.membershipChanged(group);
+    core.hooks.afterDestroy?.(group, members, actor.platform);
     if (rules.live) {
       core.live.closeRoom(group.sdkAppId, group.groupId);
       return;

@@ -49,6 +49,7 @@ export class GroupMembers {
     );
     if (!r.ok) throw new ParleyError(r.reason === 'full' ? Codes.GROUP_FULL : Codes.GROUP_NOT_FOUND);
     core.membershipChanged(group);
+    core.hooks.afterJoin?.(group, 'Invited', actor.userID, r.added, actor.platform);
     await core.startReadingAtEnd(group, r.added);
     if (r.added.length > 0 && !opts.silent) {
       await core.tips.post(group, actor.userID, { operationType: GroupTipType.MEMBER_JOIN, userIDList: r.added }, { platform: actor.platform });
@@ -78,6 +79,7 @@ export class GroupMembers {
     }
     const removed = await core.store.groups.removeMembers(group.sdkAppId, group.groupId, [...found.keys()]);
     core.membershipChanged(group);
+    core.hooks.afterExit?.(group, 'Kicked', actor.userID, removed, actor.platform);
     if (removed.length > 0) {
       if (!opts.silent) {
         await core.tips.post(group, actor.userID, { operationType: GroupTipType.MEMBER_KICKED_OUT, userIDList: removed }, { alsoTo: removed, platform: actor.platform });
@@ -106,9 +108,11 @@ export class GroupMembers {
     if (isOwner && !rules.ownerMayQuit) throw new ParleyError(Codes.GROUP_OWNER_CANNOT_QUIT);
     await core.store.groups.removeMembers(group.sdkAppId, group.groupId, [actor.userID]);
     core.membershipChanged(group);
+    core.hooks.afterExit?.(group, 'Quit', actor.userID, [actor.userID], actor.platform);
     const after = await core.store.groups.getGroup(group.sdkAppId, group.groupId);
     if (after && after.memberCount === 0) {
       await core.store.groups.deleteGroup(group.sdkAppId, group.groupId);
+      core.hooks.afterDestroy?.(group, [], actor.platform);
       return;
     }
     if (isOwner && after) await core.store.groups.updateGroup(group.sdkAppId, group.groupId, { owner: '' }, core.nowSeconds());

@@ -36,6 +36,8 @@ export interface C2CSendInput {
   senderSync: 'push' | 'store' | 'none';
   /** Hooks run before storing (sensitive words, before-send callbacks); skipped when false. */
   runHooks?: boolean;
+  /** False skips only the before-send webhook (the sensitive-word filter and mutes still apply). */
+  beforeCallback?: boolean;
   platform?: string;
 }
 
@@ -111,7 +113,7 @@ export class C2CService {
         if (user === input.from && user !== input.to && input.senderSync !== 'push') continue;
         this.sessions.deliver(input.sdkAppId, user, inboxPush(inboxMessageEvent(result.inboxSeqs[i]!, wire)));
       }
-      this.hooks.afterC2C(result.message, body, input.platform ?? 'Unknown');
+      if (input.runHooks !== false) this.hooks.afterC2C(result.message, body, input.platform ?? 'Unknown');
     }
     return { wire, message: result.message, duplicate: result.duplicate };
   }

@@ -17,6 +17,8 @@ export interface BeforeSendInput {
   cloudCustomData?: string;
   onlineOnly?: boolean;
   platform?: string;
+  /** False skips the before-send webhook only (REST ForbidBeforeSendMsgCallback, batchsendmsg); content checks still run. */
+  beforeCallback?: boolean;
 }
 
 export type HookDecision =

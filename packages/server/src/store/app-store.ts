@@ -22,6 +22,24 @@ export interface AppSettings {
   roomHistoryOnJoin: number;
   /** Client requests per second per connection. */
   clientRequestsPerSecond: number;
+  /** Webhooks (docs/callbacks.md): absent = none. Validated by apps/callback-settings.ts. */
+  callback?: AppCallbackSettings;
+}
+
+/** Tencent's console "Webhook Configuration", per app (the shape of callbacks' CallbackConfig). */
+export interface AppCallbackSettings {
+  /** http:// or https:// */
+  url: string;
+  /** When set, requests carry Sign = sha256hex(token + RequestTime) and RequestTime. */
+  token?: string;
+  /** Commands switched on, e.g. C2C.CallbackBeforeSendMsg. */
+  enabled: string[];
+  /** A failed before-send webhook delivers the message unchanged (Tencent's default) or refuses it with 80003. */
+  beforeSendFailurePolicy: 'deliver' | 'refuse';
+  /** Retry after-event webhooks that time out. */
+  afterRetry: boolean;
+  /** Per-request deadline; default 2000. */
+  timeoutMs?: number;
 }
 
 export interface AppRecord {

@@ -1,0 +1,121 @@
+/**
+ * @module messaging/daily-stats
+ * The daily figures `openconfigsvr/getappinfo` reports, recorded cheaply: the send path and the
+ * gateway bump in-memory counters and distinct-key sets per (app, UTC day); a timer flushes them to
+ * the StatsStore in one transaction every `flushMs`, and `flush()` runs before a read so the
+ * figures are current. A key already flushed today is not written again (bounded memory: past
+ * `maxSeen` keys the store's own de-duplication takes over).
+ *
+ * Counters: C2CUpMsgNum, GroupUpMsgNum, LoginTimes, GroupNewGroupNum, GroupDestroyGroupNum,
+ * GroupJoinGroupTimes, GroupQuitGroupTimes, CallBackReq. Distinct kinds: active (users who logged in
+ * or sent), login, sender, c2c_sender, group_sender, group (groups that got a message).
+ */
+import type { Logger } from '../observability/logger.ts';
+import { dayOf, type DailyDelta, type StatsStore } from '../store/dirty-word-store.ts';
+
+interface Pending {
+  counters: Record<string, number>;
+  distinct: Record<string, Set<string>>;
+}
+
+export class DailyStats {
+  private pending = new Map<string, Pending>();
+  private seen = new Set<string>();
+  private seenDay = '';
+  private readonly timer: NodeJS.Timeout;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly store: StatsStore,
+    private readonly now: () => number = Date.now,
+    private readonly logger?: Logger,
+    flushMs = 5_000,
+    private readonly maxSeen = 200_000,
+  ) {
+    this.timer = setInterval(() => void this.flush(), flushMs);
+    this.timer.unref();
+  }
+
+  count(sdkAppId: number, name: string, by = 1): void {
+    const p = this.slot(sdkAppId);
+    p.counters[name] = (p.counters[name] ?? 0) + by;
+  }
+
+  distinct(sdkAppId: number, kind: string, key: string): void {
+    const day = dayOf(this.now());
+    if (this.seen.has(`${sdkAppId}|${kind}|${key}`) && this.seenDay === day) return;
+    const p = this.slot(sdkAppId);
+    (p.distinct[kind] ??= new Set()).add(key);
+  }
+
+  message(sdkAppId: number, kind: 'c2c' | 'group', from: string, groupId?: string): void {
+    this.count(sdkAppId, kind === 'c2c' ? 'C2CUpMsgNum' : 'GroupUpMsgNum');
+    this.distinct(sdkAppId, 'active', from);
+    this.distinct(sdkAppId, 'sender', from);
+    this.distinct(sdkAppId, kind === 'c2c' ? 'c2c_sender' : 'group_sender', from);
+    if (groupId !== undefined) this.distinct(sdkAppId, 'group', groupId);
+  }
+
+  login(sdkAppId: number, userID: string): void {
+    this.count(sdkAppId, 'LoginTimes');
+    this.distinct(sdkAppId, 'active', userID);
+    this.distinct(sdkAppId, 'login', userID);
+  }
+
+  /** Writes what is pending; concurrent calls queue behind each other. Never rejects. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.write());
+    return this.flushing;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+  }
+
+  private slot(sdkAppId: number): Pending {
+    const key = `${sdkAppId}|${dayOf(this.now())}`;
+    let p = this.pending.get(key);
+    if (!p) this.pending.set(key, (p = { counters: {}, distinct: {} }));
+    return p;
+  }
+
+  private async write(): Promise<void> {
+    if (this.pending.size === 0) return;
+    const batch = this.pending;
+    this.pending = new Map();
+    const deltas: DailyDelta[] = [];
+    for (const [key, p] of batch) {
+      const [app, day] = key.split('|') as [string, string];
+      const distinct: Record<string, string[]> = {};
+      for (const [kind, set] of Object.entries(p.distinct)) distinct[kind] = [...set];
+      deltas.push({ sdkAppId: Number(app), day, counters: p.counters, distinct });
+    }
+    try {
+      await this.store.addDaily(deltas);
+      const today = dayOf(this.now());
+      if (this.seenDay !== today) {
+        this.seen.clear();
+        this.seenDay = today;
+      }
+      for (const d of deltas) {
+        if (d.day !== today) continue;
+        for (const [kind, keys] of Object.entries(d.distinct)) {
+          for (const k of keys) if (this.seen.size < this.maxSeen) this.seen.add(`${d.sdkAppId}|${kind}|${k}`);
+        }
+      }
+    } catch (err) {
+      // Figures are best effort: put the batch back so the next flush retries it.
+      for (const [key, p] of batch) {
+        const cur = this.pending.get(key);
+        if (!cur) {
+          this.pending.set(key, p);
+          continue;
+        }
+        for (const [n, v] of Object.entries(p.counters)) cur.counters[n] = (cur.counters[n] ?? 0) + v;
+        for (const [k, s] of Object.entries(p.distinct)) for (const x of s) (cur.distinct[k] ??= new Set()).add(x);
+      }
+      this.logger?.warn({ err }, 'writing daily figures failed; will retry');
+    }
+  }
+}
