@@ -31,6 +31,11 @@ export interface GroupDeps {
   /** Read at each use, so the live engine (or a test's fake) can be swapped in after start-up. */
   liveRooms: () => LiveRooms;
   logger: Logger;
+  /**
+   * True when other nodes may change memberships: member lists are then cached only briefly
+   * (otherwise every change goes through this node and invalidates the cache at once).
+   */
+  clustered: boolean;
   /** A syncGroups cursor further behind than this is told to page history instead. */
   maxSyncGap: number;
   /** Unix ms. */
@@ -50,7 +55,7 @@ export class GroupCore {
   hooks: GroupMessageHooks = noGroupHooks;
 
   constructor(readonly deps: GroupDeps) {
-    this.messaging = new GroupMessaging(deps.store, deps.committer, deps.sessions, () => this.hooks, deps.now);
+    this.messaging = new GroupMessaging(deps.store, deps.committer, deps.sessions, () => this.hooks, deps.now, deps.clustered ? 250 : 60_000);
     this.tips = new GroupTips(this.messaging, deps.now);
     this.notices = new GroupNotices(deps.committer, deps.sessions, deps.now);
   }

@@ -64,8 +64,6 @@ interface CachedMembers {
   at: number;
 }
 
-/** How long a node trusts its cached member list of a group changed on another node. */
-const MEMBER_CACHE_MS = 2_000;
 const MEMBER_CACHE_MAX = 10_000;
 
 export class GroupMessaging {
@@ -77,6 +75,8 @@ export class GroupMessaging {
     private readonly sessions: SessionRegistry,
     private readonly hooks: () => GroupMessageHooks,
     private readonly now: () => number,
+    /** How long a cached member list is trusted (changes on this node invalidate it at once). */
+    private readonly memberCacheMs: number,
   ) {}
 
   /** Member IDs for fan-out, cached briefly (changes made on this node invalidate at once). */
@@ -84,7 +84,7 @@ export class GroupMessaging {
     const key = `${sdkAppId}:${groupId}`;
     const hit = this.#members.get(key);
     const t = this.now();
-    if (hit && t - hit.at < MEMBER_CACHE_MS) return hit.ids;
+    if (hit && t - hit.at < this.memberCacheMs) return hit.ids;
     const ids = await this.store.groups.memberIds(sdkAppId, groupId);
     if (this.#members.size >= MEMBER_CACHE_MAX) this.#members.clear();
     this.#members.set(key, { ids, at: t });
