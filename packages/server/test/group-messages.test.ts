@@ -5,7 +5,9 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GroupTipType } from '@parley/protocol';
+import { Codes, GroupTipType } from '@parley/protocol';
+import { ParleyError } from '../src/errors.ts';
+import { noGroupHooks } from '../src/groups/group-hooks.ts';
 import type { AppRecord } from '../src/store/app-store.ts';
 import { closeAll, createGroup, loginAll, nextGroupMessage, ok, sendGroup, settle, tipOf, type Users } from './helpers/groups.ts';
 import { createTestApp, loginClient, startNode, text, type TestNode } from './helpers/test-server.ts';
@@ -206,5 +208,33 @@ describe('groups: messages', () => {
     assert.equal((await nextGroupMessage(u.amy!, isText('typing...'))).onlineOnly, true);
     const h = ok(await u.amy!.request('getMessageList', { conversationID: `GROUP${id}` })).messageList;
     assert.equal(h.some((m: any) => isText('typing...')(m)), false);
+  });
+
+  test('hooks: beforeGroup may deny, drop or rewrite; afterGroup sees stored messages (not tips)', async () => {
+    const id = await createGroup(u.owen!, { type: 'Public', name: 'hooked', memberList: [{ userID: 'amy' }] });
+    const seen: string[] = [];
+    node.parley.services.groups.setHooks({
+      beforeGroup: (input) => {
+        const t = (input.body[0] as { MsgContent: { Text?: string } }).MsgContent.Text;
+        if (t === 'deny') throw new ParleyError(Codes.GROUP_CALLBACK_DENIED);
+        if (t === 'drop') return { action: 'drop' };
+        if (t === 'rewrite') return { action: 'allow', body: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'rewritten' } }] };
+        return { action: 'allow' };
+      },
+      afterGroup: (m) => { seen.push(JSON.parse(m.body)[0].MsgContent.Text); },
+    });
+    try {
+      assert.equal((await sendGroup(u.owen!, id, text('deny'))).code, 10016);
+      const dropped = ok(await sendGroup(u.owen!, id, text('drop')));
+      assert.equal(dropped.message.seq, 0);
+      const rewritten = ok(await sendGroup(u.owen!, id, text('rewrite')));
+      assert.equal(rewritten.message.body[0].MsgContent.Text, 'rewritten', JSON.stringify(rewritten));
+      assert.equal((await nextGroupMessage(u.amy!, (m) => m.msgKey === rewritten.message.msgKey && m.to === id)).body[0].MsgContent.Text, 'rewritten');
+      assert.deepEqual(seen, ['rewritten']);
+      const h = ok(await u.amy!.request('getMessageList', { conversationID: `GROUP${id}` })).messageList;
+      assert.equal(h.some((m: any) => ['deny', 'drop'].includes(m.body[0].MsgContent.Text)), false);
+    } finally {
+      node.parley.services.groups.setHooks(noGroupHooks);
+    }
   });
 });

@@ -148,7 +148,7 @@ describe('groups: REST group_open_http_svc', () => {
     assert.equal(sent.ErrorCode, 0, sent.ErrorInfo);
     assert.ok(sent.MsgSeq > 0);
     assert.ok(Math.abs(sent.MsgTime - Date.now() / 1000) < 5);
-    const live = await nextGroupMessage(u.bob!, (m) => m.seq === sent.MsgSeq);
+    const live = await nextGroupMessage(u.bob!, (m) => m.to === 'MyFirstGroup' && m.seq === sent.MsgSeq);
     assert.equal(live.from, 'leckie');
     const dup = await call('send_group_msg', { GroupId: 'MyFirstGroup', From_Account: 'leckie', Random: 8912345, MsgBody: text('red packet') });
     assert.equal(dup.MsgSeq, sent.MsgSeq, 'same sender and Random within 5 minutes');
