@@ -8,10 +8,12 @@ import { SqliteAppStore } from './app-store.sqlite.ts';
 import { SqliteDirtyWordStore, SqliteNoSpeakingStore, SqliteStatsStore } from './extras.sqlite.ts';
 import { SqliteGroupStore } from './group-store.sqlite.ts';
 import { SqliteMessageStore } from './message-store.sqlite.ts';
+import { startCheckpointer } from './checkpointer.ts';
 import { openSqliteDatabase, type OpenSqliteOptions } from './sqlite-database.ts';
 
 export async function openSqliteStore(dataDir: string, opts: OpenSqliteOptions = {}): Promise<Store> {
   const db = openSqliteDatabase(dataDir, opts);
+  const checkpointer = startCheckpointer(db);
   return {
     apps: new SqliteAppStore(db),
     accounts: new SqliteAccountStore(db),
@@ -22,6 +24,7 @@ export async function openSqliteStore(dataDir: string, opts: OpenSqliteOptions =
     stats: new SqliteStatsStore(db),
     async close() {
       if (!db.open) return;
+      await checkpointer.stop();
       // Fold the WAL back into the main file so a copied data dir is self-contained.
       try {
         db.pragma('wal_checkpoint(TRUNCATE)');
