@@ -238,3 +238,20 @@ describe('groups: messages', () => {
     }
   });
 });
+
+describe('groups: syncGroups far behind', () => {
+  test('a cursor further behind than maxSyncGap is told to page history instead', async () => {
+    const node = await startNode({ config: { maxSyncGap: 3 } });
+    const app = await createTestApp(node);
+    const u = await loginAll(node, app, ['owen', 'amy']);
+    const id = await createGroup(u.owen!, { type: 'Public', name: 'far', memberList: [{ userID: 'amy' }] });
+    for (let i = 0; i < 5; i++) ok(await sendGroup(u.owen!, id, text(`f${i}`)));
+    const far = ok(await u.amy!.request('syncGroups', { cursors: { [id]: 1 } })).groups[0];
+    assert.deepEqual([far.tooFarBehind, far.isCompleted, far.messages.length, far.lastSeq], [true, false, 0, 6]);
+    const near = ok(await u.amy!.request('syncGroups', { cursors: { [id]: 3 } })).groups[0];
+    assert.deepEqual(near.messages.map((m: any) => m.seq), [4, 5, 6]);
+    assert.equal((await u.amy!.request('syncGroups', { cursors: { [id]: -1 } })).code, 6017);
+    await closeAll(u);
+    await node.close();
+  });
+});
