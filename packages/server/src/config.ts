@@ -15,6 +15,12 @@ export interface ServerConfig {
   busUrl: string;
   /** Identifies this node in presence and on the bus. */
   nodeId: string;
+  /** Prepended to every Redis key and channel (bus `<prefix>bus:`, presence `<prefix>presence:`), so deployments can share one Redis. */
+  redisPrefix: string;
+  /** PostgreSQL schema holding Parley's tables (created if missing). */
+  pgSchema: string;
+  /** Presence liveness: a node silent in Redis for this long is dead and its sessions stop counting. */
+  nodeTtlMs: number;
   /** Server → client WebSocket ping interval; a peer silent for 2.5 intervals is dropped. */
   heartbeatMs: number;
   /** Pushes for one connection within this window go out in one frame. */
@@ -48,6 +54,9 @@ export function configFromEnv(overrides: Partial<ServerConfig> = {}): ServerConf
     storeUrl: env['PARLEY_STORE'] ?? '',
     busUrl: env['PARLEY_BUS'] ?? '',
     nodeId: env['PARLEY_NODE_ID'] ?? `node-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+    redisPrefix: env['PARLEY_REDIS_PREFIX'] ?? 'parley:',
+    pgSchema: env['PARLEY_PG_SCHEMA'] || 'public',
+    nodeTtlMs: int('PARLEY_NODE_TTL_MS', 15_000),
     heartbeatMs: int('PARLEY_HEARTBEAT_MS', 25_000),
     coalesceMs: int('PARLEY_COALESCE_MS', 2),
     maxOutboundBytes: int('PARLEY_MAX_OUTBOUND_BYTES', 4 * 1024 * 1024),

@@ -20,6 +20,7 @@ import { registerProfileOps } from './gateway/ops/profile-ops.ts';
 import { registerSessionOps } from './gateway/ops/session-ops.ts';
 import { registerLiveOps } from './gateway/ops/live-ops.ts';
 import { LiveRoomEngine } from './live/live-engine.ts';
+import { ClusterLiveRooms } from './cluster/room-rate.ts';
 import { liveOptionsFromEnv } from './live/live-config.ts';
 import { WsGateway } from './gateway/ws-gateway.ts';
 import { ExpiryWheel } from './gateway/expiry-wheel.ts';
@@ -86,6 +87,9 @@ export async function createParley(options: ParleyOptions = {}): Promise<Parley>
     now: () => services.now(),
   });
 
+  // In a cluster the per-room send rate is counted in Redis, in front of the engine (cluster/room-rate.ts).
+  const liveFront = engines.roomRate ? new ClusterLiveRooms(liveRooms, engines.roomRate, metrics) : liveRooms;
+
   const services: Services = {
     config, store, presence, sessions, directory, c2c, metrics, logger,
     groups, committer,
@@ -93,11 +97,17 @@ export async function createParley(options: ParleyOptions = {}): Promise<Parley>
     tickets: verifier,
     loginLimiter: new KeyedRateLimiter(config.loginBurstPer10s / 10, config.loginBurstPer10s),
     expiry: new ExpiryWheel(),
-    liveRooms,
+    liveRooms: liveFront,
     events: content.hooks,
     now: Date.now,
   };
   groups.setHooks(content.hooks);
+  // Presence forgot this node (Redis restarted or was away past the node TTL): announce again.
+  engines.onPresenceLapsed(() => {
+    logger.warn({ node: config.nodeId }, 'presence lapsed: re-adding local sessions and room counts');
+    void sessions.reannounce();
+    void liveRooms.reannounceCounts();
+  });
 
   const router = new OpRouter();
   registerSessionOps(router);

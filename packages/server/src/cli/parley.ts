@@ -12,7 +12,7 @@ import type { Store } from '../store/store.ts';
 import { registerAppCommands } from './app-commands.ts';
 
 async function withStore<T>(fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore({ dataDir: resolve(process.env['PARLEY_DATA_DIR'] || './data'), storeUrl: process.env['PARLEY_STORE'] ?? '' });
+  const store = await openStore({ dataDir: resolve(process.env['PARLEY_DATA_DIR'] || './data'), storeUrl: process.env['PARLEY_STORE'] ?? '', schema: process.env['PARLEY_PG_SCHEMA'] || 'public' });
   try {
     return await fn(store);
   } finally {

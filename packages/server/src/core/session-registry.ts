@@ -8,6 +8,12 @@
  * single node this registry is the presence (no second copy of every session is kept).
  * A user's sessions are a small array: almost every user has one, and an array costs far less
  * memory per connection than a Map.
+ *
+ * Bus outages: pub/sub keeps nothing for absent subscribers, so pushes published while this node's
+ * bus connection was down are lost. When the bus has reconnected (and resubscribed every channel),
+ * every local session gets a `resync` push (docs/protocol.md): the client calls `sync` (and
+ * `syncGroups`) at once instead of waiting for its next gap. When presence says the cluster had
+ * forgotten this node, `reannounce()` writes every local session to presence again.
  */
 import type { KickReason } from '@parley/protocol';
 import type { Bus } from '../bus/bus.ts';
@@ -15,6 +21,12 @@ import type { Presence, SessionInfo } from '../presence/presence.ts';
 import { decodeClusterMessage, encodeClusterMessage, userChannel } from '../cluster/cluster-message.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { PushTarget } from './push-target.ts';
+
+/** Sent to local sessions after a bus reconnect; the client resyncs at once. */
+export const RESYNC_PUSH = '{"push":"resync","data":{"reason":"busReconnect"}}';
+/** Resync hints go out in chunks this large, one chunk per tick, so the stores see a ramp, not a wall. */
+const RESYNC_CHUNK = 2_000;
+const RESYNC_TICK_MS = 20;
 
 export class SessionRegistry {
   readonly #byUser = new Map<string, PushTarget[]>();
@@ -27,7 +39,9 @@ export class SessionRegistry {
     /** False on a single node: nothing to publish, no channel to subscribe. */
     private readonly clustered: boolean,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    if (clustered) bus.onReconnect(() => this.hintResync());
+  }
 
   get size(): number {
     return this.#count;
@@ -41,11 +55,44 @@ export class SessionRegistry {
     else this.#byUser.set(key, [target]);
     this.#count++;
     if (!this.clustered) return;
-    if (!sessions) {
-      const channel = userChannel(target.sdkAppId, target.userID);
-      await this.bus.subscribe(channel, (payload) => this.#onBusMessage(target.sdkAppId, target.userID, payload));
+    try {
+      if (!sessions) {
+        const channel = userChannel(target.sdkAppId, target.userID);
+        await this.bus.subscribe(channel, (payload) => this.#onBusMessage(target.sdkAppId, target.userID, payload));
+      }
+      await this.presence.addSession(this.#info(target));
+    } catch (err) {
+      // Redis is unreachable: the login fails (retryable) and leaves nothing behind.
+      await this.remove(target);
+      throw err;
     }
-    await this.presence.addSession(this.#info(target));
+  }
+
+  /**
+   * Writes every local session to presence again (after presence found this node had lapsed:
+   * other nodes may have swept its entries). Resolves with the number re-added.
+   */
+  async reannounce(): Promise<number> {
+    if (!this.clustered) return 0;
+    const all = [...this.all()];
+    let n = 0;
+    for (let i = 0; i < all.length; i += 1_000) {
+      const results = await Promise.allSettled(all.slice(i, i + 1_000).map((t) => this.presence.addSession(this.#info(t))));
+      for (const r of results) if (r.status === 'fulfilled') n++;
+    }
+    if (n < all.length) this.logger.warn({ failed: all.length - n }, 'presence reannounce incomplete');
+    return n;
+  }
+
+  /** Pushes `resync` to every local session (after a bus reconnect), a chunk per tick. */
+  hintResync(): void {
+    const all = [...this.all()];
+    this.logger.info({ sessions: all.length }, 'bus reconnected: asking local sessions to resync');
+    const step = (from: number) => {
+      for (let i = from; i < Math.min(all.length, from + RESYNC_CHUNK); i++) all[i]!.push(RESYNC_PUSH);
+      if (from + RESYNC_CHUNK < all.length) setTimeout(step, RESYNC_TICK_MS, from + RESYNC_CHUNK).unref();
+    };
+    step(0);
   }
 
   async remove(target: PushTarget): Promise<void> {

@@ -94,7 +94,7 @@ export class GroupChat {
       if (group.type === 'BChatRoom') {
         core.live.broadcastToApp(group.sdkAppId, wire);
       } else {
-        const outcome = core.live.publish(group.sdkAppId, group.groupId, wire, priority, actor.roomMessagesPerSecond);
+        const outcome = await core.live.publish(group.sdkAppId, group.groupId, wire, priority, actor.roomMessagesPerSecond);
         if (!outcome.delivered) return { wire, message, dropReason: outcome.dropReason };
       }
       core.hooks.afterGroup(message, body, group.type, actor.platform);

@@ -711,8 +711,9 @@ export class LiveRoomEngine implements LiveRooms {
         if (room.closed) continue;
         const local = room.members.size;
         if (local !== room.reportedLocal) {
-          await this.#o.presence.setRoomCount(room.sdkAppId, room.groupId, this.#o.nodeId, local).catch(() => {});
-          room.reportedLocal = local;
+          // Recorded only once written, so a failed write (Redis down) is retried next refresh.
+          const written = await this.#o.presence.setRoomCount(room.sdkAppId, room.groupId, this.#o.nodeId, local).then(() => true, () => false);
+          if (written) room.reportedLocal = local;
         }
         if (this.#o.clustered && local > 0) {
           const total = await this.#o.presence.roomCount(room.sdkAppId, room.groupId).catch(() => room.remoteCount + local);
@@ -731,6 +732,15 @@ export class LiveRoomEngine implements LiveRooms {
     } finally {
       this.#refreshing = false;
     }
+  }
+
+  /**
+   * Presence forgot this node (Redis restarted, or unreachable past the node TTL): every room's
+   * local count is written again at the next refresh, which starts now.
+   */
+  reannounceCounts(): Promise<void> {
+    for (const room of this.#rooms.values()) room.reportedLocal = -1;
+    return this.#refreshCounts();
   }
 
   /** Runs a count refresh now (tests). */

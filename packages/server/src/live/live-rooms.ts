@@ -26,8 +26,9 @@ export interface LiveRooms {
   /**
    * Broadcasts an already-encoded WireMessage to every member on every node, subject to the room's
    * rate limit (`ratePerSecond`): above it Low/Lowest are dropped first, then Normal; High never.
+   * Synchronous on one node; in a cluster the limit is checked in Redis (cluster/room-rate.ts).
    */
-  publish(sdkAppId: number, groupId: string, wireMessage: string, priority: Priority, ratePerSecond: number): PublishOutcome;
+  publish(sdkAppId: number, groupId: string, wireMessage: string, priority: Priority, ratePerSecond: number): PublishOutcome | Promise<PublishOutcome>;
   /** BChatRoom: an already-encoded WireMessage to every online session of the app. */
   broadcastToApp(sdkAppId: number, wireMessage: string): void;
   /** Adds taps to the room's like counters; members get aggregated updates. */

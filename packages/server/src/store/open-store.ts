@@ -10,10 +10,12 @@ export interface StoreConfig {
   dataDir: string;
   /** Empty/undefined = SQLite; `postgres://` or `postgresql://` = PostgreSQL. */
   storeUrl?: string;
+  /** PostgreSQL schema (PARLEY_PG_SCHEMA); default `public`. Ignored by SQLite. */
+  schema?: string;
 }
 
 interface PostgresModule {
-  openPostgresStore(url: string): Promise<Store>;
+  openPostgresStore(url: string, opts?: { schema?: string }): Promise<Store>;
 }
 
 export async function openStore(config: StoreConfig): Promise<Store> {
@@ -23,7 +25,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     // A computed specifier: the PostgreSQL engine is optional at typecheck time.
     const modulePath = ['.', 'postgres', 'postgres-store.ts'].join('/');
     const mod = (await import(modulePath)) as PostgresModule;
-    return mod.openPostgresStore(url);
+    return mod.openPostgresStore(url, config.schema ? { schema: config.schema } : {});
   }
   throw new Error(`Unsupported PARLEY_STORE "${url.replace(/\/\/[^@/]*@/, '//***@')}": use a postgres:// URL or leave it empty for SQLite`);
 }

@@ -130,7 +130,13 @@ async function completeLogin(
     };
     const rate = app.settings.clientRequestsPerSecond;
     conn.requestBucket = new TokenBucket(rate, rate * 2, now);
-    await services.sessions.add(conn);
+    try {
+      await services.sessions.add(conn);
+    } catch (err) {
+      // Redis unreachable (cluster): not logged in; the client retries (STORE_UNAVAILABLE).
+      conn.session = undefined;
+      throw err;
+    }
     const kicked = existing.filter((s) => kicks.some((k) => k.sessionId === s.sessionId)).map((s) => s.platform);
     services.events?.stateChange(app.sdkAppId, userID, 'Login', 'Register', platform, kicked, conn.remoteAddress);
     const inboxSeq = await services.store.messages.lastInboxSeq(app.sdkAppId, userID);
