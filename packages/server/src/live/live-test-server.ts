@@ -14,6 +14,7 @@ import { SessionRegistry } from '../core/session-registry.ts';
 import { KeyedRateLimiter } from '../core/token-bucket.ts';
 import { ParleyError } from '../errors.ts';
 import type { ClientConnection } from '../gateway/client-connection.ts';
+import { ExpiryWheel } from '../gateway/expiry-wheel.ts';
 import { OpRouter } from '../gateway/op-router.ts';
 import { registerLiveOps } from '../gateway/ops/live-ops.ts';
 import { WsGateway } from '../gateway/ws-gateway.ts';
@@ -76,9 +77,11 @@ export async function startLiveTestServer(opts: LiveTestServerOptions = {}): Pro
     }
     return a;
   };
+  const expiry = new ExpiryWheel();
   const services = {
     config, metrics, logger, sessions, presence, liveRooms: engine,
     loginLimiter: new KeyedRateLimiter(1000, 1000),
+    expiry,
     apps: { getApp: async (id: number) => appOf(id) },
     now: Date.now,
   } as unknown as Services;
@@ -170,6 +173,7 @@ export async function startLiveTestServer(opts: LiveTestServerOptions = {}): Pro
       http.close();
       await gateway.close();
       await engine.close();
+      expiry.close();
       await bus.close().catch(() => {});
       if (!opts.presence) await presence.close();
       http.closeAllConnections();
