@@ -19,13 +19,15 @@ const PAIRS = Number(process.env['C2C_PAIRS'] ?? 100);
 const WINDOW = Number(process.env['C2C_WINDOW'] ?? 32);
 const IDLE = Number(process.env['C2C_IDLE'] ?? 15_000);
 const LOGINS = Number(process.env['C2C_LOGINS'] ?? 6_000);
+/** Comma-separated subset of: throughput,latency,logins,memory (default: all). */
+const ONLY = new Set((process.env['C2C_ONLY'] ?? 'throughput,latency,logins,memory').split(','));
 
 interface ServerInfo { port: number; sdkAppId: number; secretKey: string }
 interface Stats { cpu: { user: number; system: number }; rss: number; heapUsed: number }
 
 async function startServer(kind: 'parley' | 'bare-ws'): Promise<{ proc: ChildProcess; info: ServerInfo; stats(): Promise<Stats>; stop(): Promise<void> }> {
   const proc = fork(resolve(here, 'server-proc.ts'), [], {
-    execArgv: ['--import', 'tsx', '--expose-gc'],
+    execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env['PARLEY_BENCH_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=' + process.env['PARLEY_BENCH_PROF']] : [])],
     env: { ...process.env, PARLEY_BENCH_SERVER: kind, PARLEY_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
@@ -86,8 +88,8 @@ async function main() {
   console.log(`C2C benchmark: ${PAIRS} sender/receiver pairs, window ${WINDOW}, ${SECONDS} s per run, 100-byte text`);
   const results: Record<string, unknown>[] = [];
 
-  const bare = await throughput('bare-ws');
-  const parley = await throughput('parley');
+  const bare = ONLY.has('throughput') ? await throughput('bare-ws') : { perSecond: 0 };
+  const parley = ONLY.has('throughput') || ONLY.has('latency') ? await throughput('parley') : { perSecond: 0 };
   console.log('\n1. Throughput (acks/s; CPU in cores)');
   console.table([
     { system: 'bare ws (ack at once, no storage)', acksPerSecond: bare['perSecond'], failed: bare['failed'], serverCpu: bare['serverCpu'], generatorCpu: Number(bare['generatorCpu']).toFixed(2) },
@@ -95,6 +97,7 @@ async function main() {
   ]);
   results.push({ bare, parley });
 
+  if (!ONLY.has('latency')) return;
   const rate = Math.max(100, Math.floor(Number(parley['perSecond']) / 2));
   const pacedRows = [];
   for (const kind of ['bare-ws', 'parley'] as const) {

@@ -46,15 +46,21 @@ test('after kill -9 and a restart, every acknowledged message is in history and 
     const sender = await TestClient.connect(first.url);
     assert.equal((await sender.request('login', { sdkAppId: app.sdkAppId, userID: 'snd', userSig: sig('snd') })).code, 0);
 
-    // Fire sends without waiting, kill the server mid-stream, and keep only what was acknowledged.
+    // Keep sends in flight, kill the server mid-stream once some are acknowledged, and keep only
+    // what was acknowledged.
     const acked: string[] = [];
     const sends: Promise<void>[] = [];
-    for (let i = 0; i < 400; i++) {
+    let killed = false;
+    for (let i = 0; i < 3000 && !killed; i++) {
       sends.push(sender.request('sendMessage', { type: 'C2C', to: 'rcv', body: [{ MsgType: 'TIMTextElem', MsgContent: { Text: `n${i}` } }], clientMsgId: `c${i}` })
         .then((r) => { if (r.code === 0) acked.push(r.data.message.msgKey); }));
-      if (i === 250) proc.kill('SIGKILL');
-      if (i % 50 === 0) await new Promise((r) => setImmediate(r));
+      if (acked.length >= 100) {
+        proc.kill('SIGKILL');
+        killed = true;
+      }
+      if (i % 20 === 19) await new Promise((r) => setTimeout(r, 5));
     }
+    if (!killed) proc.kill('SIGKILL');
     await Promise.all(sends);
     await new Promise((r) => proc!.once('exit', r));
     assert.ok(acked.length > 0, 'some messages were acknowledged before the kill');
