@@ -159,7 +159,12 @@ export class PgProxy {
   private readonly sockets = new Set<Socket>();
   port = 0;
 
+  #up = false;
+
+  /** Starts forwarding (no-op when already up). */
   async up(): Promise<void> {
+    if (this.#up) return;
+    this.#up = true;
     const target = new URL(POSTGRES_URL);
     this.server = createServer((client) => {
       const upstream = connect(Number(target.port || 5432), target.hostname);
@@ -176,6 +181,8 @@ export class PgProxy {
   }
 
   async down(): Promise<void> {
+    if (!this.#up) return;
+    this.#up = false;
     const closed = new Promise((r) => this.server?.close(r));
     for (const s of this.sockets) s.destroy();
     await closed;
