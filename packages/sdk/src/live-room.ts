@@ -4,7 +4,10 @@
  * classic live-stream convention existing apps use — a text message whose Text is JSON
  * `{ userAction, userId, nickName, headPic, msg }` with userAction 1 text, 2 enter, 3 exit,
  * 4 like, 5 danmaku. Likes are merged on the client: every tap within `likeWindowMs` goes out as
- * one `like` op with the count, and the server answers all members with aggregated totals.
+ * one `like` op with the count, and the server answers all members with aggregated totals. Enter
+ * and exit come from the server's own member notices (client-sent userAction 2/3 are not
+ * forwarded by the server, so they cannot be forged); a userAction 4 message from an older client
+ * is counted by the server and shows up in the `likes` totals.
  *
  *   const room = new LiveRoom(chat, { groupID: 'live-1' });
  *   room.on(LiveRoom.EVENT.TEXT, ({ data }) => show(data.nickName, data.msg));
@@ -26,8 +29,6 @@ export interface LiveRoomOptions {
   headPic?: string;
   /** Taps within this window are sent as one like (default 1000 ms). */
   likeWindowMs?: number;
-  /** Also send userAction 2/3 messages on enter/exit for apps that expect them (default false: the server's notices cover it). */
-  announceEnterExit?: boolean;
 }
 
 export interface LiveTextEvent {
@@ -129,7 +130,6 @@ export class LiveRoom {
       this.#entered = true;
       const count = (r.data.group as { memberCount?: number } | undefined)?.memberCount;
       if (typeof count === 'number') this.#onlineCount = count;
-      if (this.#opts.announceEnterExit) await this.#sendAction(LiveUserAction.ENTER, '', 'Low').catch(() => {});
       return typeof count === 'number' ? { memberCount: count } : {};
     } catch (err) {
       this.#unsubscribe?.();
@@ -141,7 +141,6 @@ export class LiveRoom {
   /** Sends pending likes, leaves the room and stops the events. */
   async exit(): Promise<void> {
     await this.flushLikes().catch(() => {});
-    if (this.#opts.announceEnterExit && this.#entered) await this.#sendAction(LiveUserAction.EXIT, '', 'Low').catch(() => {});
     this.#entered = false;
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
@@ -191,7 +190,7 @@ export class LiveRoom {
     return m;
   }
 
-  async #sendAction(action: number, msg: string, priority: 'Normal' | 'Low'): Promise<Message> {
+  async #sendAction(action: number, msg: string, priority: 'Normal'): Promise<Message> {
     const me = this.#chat.getLoginUser();
     const body = { userAction: action, userId: me, nickName: this.#opts.nickName ?? me, headPic: this.#opts.headPic ?? '', msg };
     const m = this.#chat.createTextMessage({ to: this.groupID, conversationType: 'GROUP', payload: { text: JSON.stringify(body) }, priority });
@@ -265,9 +264,7 @@ export class LiveRoom {
         this.#emitter.emit(EVENTS.EXIT, { users: [{ userID: conv.userId || m.from, nick: conv.nickName, avatar: conv.headPic }], count: 1, onlineCount: this.#onlineCount });
         break;
       case LiveUserAction.LIKE:
-        // A like sent as a message by an older client: count it locally.
-        this.#likeTotal += 1;
-        this.#emitter.emit(EVENTS.LIKES, { total: this.#likeTotal, delta: 1, topUsers: [] });
+        // The server counts these into the room's like counter; totals arrive as `likes`.
         break;
       default:
         this.#emitter.emit(EVENTS.MESSAGE, { message: m });
@@ -280,7 +277,10 @@ export class LiveRoom {
     if (!text.startsWith('{')) return undefined;
     try {
       const o = JSON.parse(text) as Record<string, unknown>;
-      const action = Number(o['userAction']);
+      // A number or a digit string, as older apps send either.
+      const raw = o['userAction'];
+      const action = typeof raw === 'string' && /^[1-5]$/.test(raw) ? Number(raw) : raw;
+      if (typeof action !== 'number') return undefined;
       if (!Number.isInteger(action) || action < 1 || action > 5) return undefined;
       return {
         userAction: action,
