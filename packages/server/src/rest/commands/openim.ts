@@ -132,7 +132,8 @@ export function registerOpenimCommands(registry: CommandRegistry, services: Serv
 
   registry.register('openim/importmsg', async (ctx, body) => {
     const mode = int(body, 'SyncFromOldSystem', Codes.INVALID_PARAMETER, true);
-    if (mode !== 2 && mode !== 5) throw new ParleyError(Codes.INVALID_PARAMETER, 'SyncFromOldSystem must be 2 or 5');
+    // 2 imports history; 5 (current pages) and 1 (older pages and Tencent's OpenAPI file) import real-time messages.
+    if (mode !== 1 && mode !== 2 && mode !== 5) throw new ParleyError(Codes.INVALID_PARAMETER, 'SyncFromOldSystem must be 1, 2 or 5');
     const to = str(body, 'To_Account', Codes.BAD_TO_ACCOUNT)!;
     const ts = int(body, 'MsgTimeStamp', Codes.BAD_MSG_TIMESTAMP, true)!;
     const common = await parseCommonSend(ctx, body, services);
@@ -146,8 +147,9 @@ export function registerOpenimCommands(registry: CommandRegistry, services: Serv
   });
 
   registry.register('openim/admin_getroammsg', async (ctx, body) => {
-    const op = str(body, 'Operator_Account', Codes.BAD_FROM_ACCOUNT)!;
-    const peer = str(body, 'Peer_Account', Codes.BAD_TO_ACCOUNT)!;
+    // Older pages (and Tencent's OpenAPI file) name these From_Account / To_Account.
+    const op = str(body, body['Operator_Account'] === undefined && body['From_Account'] !== undefined ? 'From_Account' : 'Operator_Account', Codes.BAD_FROM_ACCOUNT)!;
+    const peer = str(body, body['Peer_Account'] === undefined && body['To_Account'] !== undefined ? 'To_Account' : 'Peer_Account', Codes.BAD_TO_ACCOUNT)!;
     const maxCnt = Math.min(int(body, 'MaxCnt', Codes.INVALID_PARAMETER, true)!, 100);
     const minTime = int(body, 'MinTime', Codes.INVALID_PARAMETER, true)!;
     const maxTime = int(body, 'MaxTime', Codes.INVALID_PARAMETER, true)!;
@@ -230,7 +232,9 @@ export function registerOpenimCommands(registry: CommandRegistry, services: Serv
         continue;
       }
       const sessions = online.get(u) ?? [];
-      const entry: Record<string, unknown> = { To_Account: u, State: sessions.length > 0 ? 'Online' : 'Offline' };
+      const state = sessions.length > 0 ? 'Online' : 'Offline';
+      // Tencent's JSON says State, its field table (and OpenAPI file) Status: both are sent.
+      const entry: Record<string, unknown> = { To_Account: u, State: state, Status: state };
       if (detail && sessions.length > 0) entry['Detail'] = sessions.map((s) => ({ Platform: s.platform, Status: 'Online' }));
       result.push(entry);
     }
