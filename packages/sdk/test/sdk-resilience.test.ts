@@ -325,3 +325,41 @@ describe('offline cache', () => {
     }
   });
 });
+
+describe('too far behind', () => {
+  test('a cursor past the server replay limit (300007 / tooFarBehind) jumps ahead; the list and history come from the server', async () => {
+    const far = await startEnv({ maxSyncGap: 10 });
+    try {
+      const peer = far.client();
+      await loginReady(far, peer, 'farPeer');
+      const u = far.client();
+      await loginReady(far, u, 'farUser');
+      await peer.createGroup({ type: TYPES.GRP_WORK, name: 'Far', groupID: 'far1', memberList: [{ userID: 'farUser' }] });
+      await peer.sendMessage(peer.createTextMessage({ to: 'farUser', conversationType: 'C2C', payload: { text: 'first' } }));
+      await until(async () => (await u.getConversationList()).data.conversationList.length === 2, 3_000, 'two conversations');
+      await u.logout();
+      for (let i = 0; i < 30; i++) {
+        await peer.sendMessage(peer.createTextMessage({ to: 'farUser', conversationType: 'C2C', payload: { text: `c${i}` } }));
+        await peer.sendMessage(peer.createTextMessage({ to: 'far1', conversationType: 'GROUP', payload: { text: `g${i}` } }));
+      }
+      const got: Message[] = [];
+      u.on(EVENT.MESSAGE_RECEIVED, (e: { data: Message[] }) => got.push(...e.data));
+      await loginReady(far, u, 'farUser');
+      assert.equal(got.length, 0, 'skipped events are not reported one by one');
+      const list = (await u.getConversationList()).data.conversationList;
+      const c2c = list.find((c) => c.conversationID === 'C2CfarPeer')!;
+      assert.equal(c2c.lastMessage!.messageForShow, 'c29');
+      assert.equal(c2c.unreadCount, 31);
+      const grp = list.find((c) => c.conversationID === 'GROUPfar1')!;
+      assert.equal(grp.lastMessage!.messageForShow, 'g29');
+      const hist = await u.getMessageList({ conversationID: 'C2CfarPeer' });
+      assert.deepEqual(hist.data.messageList.map(text), Array.from({ length: 15 }, (_, i) => `c${i + 15}`));
+      // Live traffic continues normally after the jump.
+      const live = nextEvent<Message[]>(u, EVENT.MESSAGE_RECEIVED);
+      await peer.sendMessage(peer.createTextMessage({ to: 'far1', conversationType: 'GROUP', payload: { text: 'live' } }));
+      assert.equal(text((await live)[0]!), 'live');
+    } finally {
+      await far.close();
+    }
+  });
+});
