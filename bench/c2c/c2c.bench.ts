@@ -86,17 +86,20 @@ async function throughput(kind: 'parley' | 'bare-ws'): Promise<Record<string, an
 
 async function main() {
   console.log(`C2C benchmark: ${PAIRS} sender/receiver pairs, window ${WINDOW}, ${SECONDS} s per run, 100-byte text`);
-  const results: Record<string, unknown>[] = [];
 
-  const bare = ONLY.has('throughput') ? await throughput('bare-ws') : { perSecond: 0 };
-  const parley = ONLY.has('throughput') || ONLY.has('latency') ? await throughput('parley') : { perSecond: 0 };
+  if (ONLY.has('throughput') || ONLY.has('latency')) await throughputAndLatency();
+  if (ONLY.has('logins')) await logins();
+  if (ONLY.has('memory')) await memory();
+}
+
+async function throughputAndLatency() {
+  const bare = await throughput('bare-ws');
+  const parley = await throughput('parley');
   console.log('\n1. Throughput (acks/s; CPU in cores)');
   console.table([
     { system: 'bare ws (ack at once, no storage)', acksPerSecond: bare['perSecond'], failed: bare['failed'], serverCpu: bare['serverCpu'], generatorCpu: Number(bare['generatorCpu']).toFixed(2) },
     { system: 'Parley (SQLite, durable before ack)', acksPerSecond: parley['perSecond'], failed: parley['failed'], serverCpu: parley['serverCpu'], generatorCpu: Number(parley['generatorCpu']).toFixed(2) },
   ]);
-  results.push({ bare, parley });
-
   if (!ONLY.has('latency')) return;
   const rate = Math.max(100, Math.floor(Number(parley['perSecond']) / 2));
   const pacedRows = [];
@@ -108,7 +111,9 @@ async function main() {
   }
   console.log(`\n2. Ack latency at ${rate} msg/s (half the Parley rate)`);
   console.table(pacedRows);
+}
 
+async function logins() {
   const s = await startServer('parley');
   const first = await load({ kind: 'logins', count: LOGINS, tag: 'lg', ...target('parley', s.info) }).result;
   const again = await load({ kind: 'logins', count: LOGINS, tag: 'lg', ...target('parley', s.info) }).result;
@@ -118,7 +123,9 @@ async function main() {
     { round: 'first login (account created)', perSecond: first['perSecond'], failed: first['failed'], generatorCpu: Number(first['generatorCpu']).toFixed(2) },
     { round: 'existing accounts', perSecond: again['perSecond'], failed: again['failed'], generatorCpu: Number(again['generatorCpu']).toFixed(2) },
   ]);
+}
 
+async function memory() {
   const memRows = [];
   for (const kind of ['bare-ws', 'parley'] as const) {
     const srv = await startServer(kind);
