@@ -268,7 +268,11 @@ export class Connection {
     ws.onclose = (ev) => {
       if (this.#ws !== ws) return;
       const code = ev.code || LocalClose.NETWORK;
-      this.disconnect(code, ev.reason || 'connection closed', this.#wanted && serverCodeAllowsReconnect(code));
+      // Waiting requests fail with what ended the session: kicked (6208) or ticket expired (6206).
+      const error = code === 4001 ? new IMError(SdkCodes.KICKED.code, 'Kicked offline')
+        : code === 4002 ? new IMError(SdkCodes.USERSIG_EXPIRED.code, 'The UserSig expired')
+        : undefined;
+      this.disconnect(code, ev.reason || 'connection closed', this.#wanted && serverCodeAllowsReconnect(code), error);
     };
   }
 

@@ -663,6 +663,7 @@ export class ChatSDK {
   #need(ready: boolean): Session {
     this.#checkAlive();
     const s = this.#session;
+    if (s && !s.active && s.endCode === SdkCodes.KICKED.code) throw new IMError(SdkCodes.KICKED.code, 'Kicked offline; log in again');
     if (!s?.active) throw new IMError(SdkCodes.NOT_LOGGED_IN.code, 'Not logged in');
     if (ready && !s.ready) {
       if (s.status === 'expired') throw new IMError(SdkCodes.USERSIG_EXPIRED.code, 'The UserSig expired; call renewUserSig');

@@ -66,6 +66,8 @@ export class Session {
   readonly conn: Connection;
   cache: LocalCache | undefined;
   status: SessionStatus = 'logging-in';
+  /** Why the session ended, when not by logout (6208 kicked): later calls reject with it. */
+  endCode = 0;
   /** True between SDK_READY and SDK_NOT_READY. */
   ready = false;
   /** Set once the first resync finished (SDK_READY was emitted at least once). */
@@ -312,6 +314,7 @@ export class Session {
       return;
     }
     if (code === 4001 || kick || error?.code === Codes.USERSIG_REVOKED.code) {
+      this.endCode = SdkCodes.KICKED.code;
       const type = kick?.reason ?? (error?.code === Codes.USERSIG_REVOKED.code ? TYPES.KICKED_OUT_REST_API : TYPES.KICKED_OUT_MULT_ACCOUNT);
       void this.close().then(() => {
         this.cfg.emit(EVENT.KICKED_OUT, { type });

@@ -219,7 +219,7 @@ describe('kicks and ticket expiry', () => {
       await sleep(500);
       assert.ok(!states.includes('connecting'), 'no reconnect after a kick');
       assert.equal(second.getLoginStatus(), 1);
-      await assert.rejects(first.getConversationList(), (e: IMError) => e.code === 2024);
+      await assert.rejects(first.getConversationList(), (e: IMError) => e.code === 6208, 'calls after a kick: 6208');
     } finally {
       await single.close();
     }
