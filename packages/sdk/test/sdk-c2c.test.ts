@@ -353,6 +353,26 @@ describe('C2C messaging', () => {
     assert.equal(recv.getTotalUnreadMessageCount(), 25);
   });
 
+  test("initialSync 'latest': a client without a cache starts at the newest event (offline messages show as unread only)", async () => {
+    const sender = env.client();
+    await loginReady(env, sender, 'latestSender');
+    const first = env.client();
+    await loginReady(env, first, 'latestRecv');
+    await first.logout();
+    for (let i = 0; i < 4; i++) await sender.sendMessage(sender.createTextMessage({ to: 'latestRecv', conversationType: 'C2C', payload: { text: `l${i}` } }));
+    const recv = env.client({ initialSync: 'latest' });
+    const got: Message[] = [];
+    recv.on(EVENT.MESSAGE_RECEIVED, (e: { data: Message[] }) => got.push(...e.data));
+    await loginReady(env, recv, 'latestRecv');
+    assert.equal(got.length, 0);
+    const conv = (await recv.getConversationList()).data.conversationList[0]!;
+    assert.equal(conv.unreadCount, 4);
+    assert.equal(conv.lastMessage!.messageForShow, 'l3');
+    const live = nextEvent<Message[]>(recv, EVENT.MESSAGE_RECEIVED);
+    await sender.sendMessage(sender.createTextMessage({ to: 'latestRecv', conversationType: 'C2C', payload: { text: 'now' } }));
+    assert.equal((await live)[0]!.payload['text'], 'now');
+  });
+
   test('profiles: getMyProfile, updateMyProfile, getUserProfile', async () => {
     const r = await alice.updateMyProfile({ nick: 'Alice A.', avatar: 'https://a/x.png' });
     assert.equal(r.code, 0);
