@@ -213,6 +213,13 @@ describe('webhooks end to end', () => {
     assert.deepEqual(afterSend.body.MsgBody, text('[group edited]'));
     assert.equal(hook.of('Group.CallbackAfterSendMsg').length, 1, 'denied and dropped messages have no after-callback');
 
+    hook.answer = (x) => (x.command === 'Group.CallbackBeforeSendMsg' ? { json: { ...OK, ErrorCode: 1 } } : { json: OK });
+    const skipped = await rest(node, app, 'group_open_http_svc/send_group_msg', {
+      GroupId: id, From_Account: 'g-amy', Random: 4242, MsgBody: text('admin says'), ForbidCallbackControl: ['ForbidBeforeSendMsgCallback'],
+    });
+    assert.equal(skipped.ErrorCode, 0, 'ForbidBeforeSendMsgCallback skips the group webhook');
+    assert.equal((await rest(node, app, 'group_open_http_svc/send_group_msg', { GroupId: id, From_Account: 'g-amy', Random: 4243, MsgBody: text('x') })).ErrorCode, 10016);
+
     hook.answer = () => ({ json: OK });
     assert.equal((await rest(node, app, 'group_open_http_svc/add_group_member', { GroupId: id, MemberList: [{ Member_Account: 'g-bob' }] })).ErrorCode, 0);
     const joined = await hook.next((x) => x.command === 'Group.CallbackAfterNewMemberJoin');

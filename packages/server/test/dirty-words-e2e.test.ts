@@ -80,6 +80,10 @@ describe('sensitive words end to end', () => {
     assert.equal(got.body[0].MsgContent.Text, 'fine');
     const rr = await rest(node, app, 'group_open_http_svc/send_group_msg', { GroupId: id, From_Account: 'g-amy', Random: 77, MsgBody: text('forbidden-thing') });
     assert.equal(rr.ErrorCode, 80001);
+    const forbid = await rest(node, app, 'group_open_http_svc/send_group_msg', {
+      GroupId: id, From_Account: 'g-amy', Random: 78, MsgBody: text('forbidden-thing'), ForbidCallbackControl: ['ForbidBeforeSendMsgCallback'],
+    });
+    assert.equal(forbid.ErrorCode, 80001, 'skipping the webhook does not skip the filter');
     await closeAll(u);
   });
 

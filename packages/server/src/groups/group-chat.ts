@@ -32,6 +32,8 @@ export interface GroupSendInput {
   nick?: string;
   avatar?: string;
   runHooks?: boolean;
+  /** False skips only the before-send webhook (REST ForbidBeforeSendMsgCallback); sensitive words and mutes still apply. */
+  beforeCallback?: boolean;
   /** Imports: the message's own time (Unix seconds). */
   time?: number;
 }
@@ -78,6 +80,7 @@ export class GroupChat {
       const decision = await core.hooks.beforeGroup({
         sdkAppId: group.sdkAppId, groupId: group.groupId, groupType: group.type, from, body, random, time, priority,
         ...(cloudCustomData !== undefined && { cloudCustomData }), onlineOnly: input.onlineOnly === true, platform: actor.platform,
+        ...(input.beforeCallback === false && { beforeCallback: false }),
       });
       if (decision.action === 'drop') {
         const message = transient(group, from, random, time, encoded, priority, cloudCustomData, input);

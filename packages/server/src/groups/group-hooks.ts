@@ -22,6 +22,8 @@ export interface BeforeGroupSendInput {
   cloudCustomData?: string;
   onlineOnly?: boolean;
   platform?: string;
+  /** False skips the before-send webhook only (REST ForbidBeforeSendMsgCallback). */
+  beforeCallback?: boolean;
 }
 
 export interface GroupMessageHooks {

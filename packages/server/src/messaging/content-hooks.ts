@@ -149,7 +149,7 @@ export class ContentHooks implements MessageHooks, GroupMessageHooks, ParleyEven
     if (!this.d.filter.check(sdkAppId, input.body).ok) throw new ParleyError(Codes.DIRTY_WORD);
     const app = await this.d.getApp(sdkAppId);
     const cb = callbackApp(app, sdkAppId);
-    if (cb.callback === undefined) return ALLOW;
+    if (input.beforeCallback === false || cb.callback === undefined) return ALLOW;
     const decision = await runBeforeSend(cb, 'Group.CallbackBeforeSendMsg', {
       GroupId: input.groupId, Type: input.groupType, From_Account: from,
       Operator_Account: input.platform === 'RESTAPI' ? (app?.admins[0] ?? from) : from,

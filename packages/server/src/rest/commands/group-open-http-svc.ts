@@ -255,7 +255,7 @@ export function registerGroupCommands(registry: CommandRegistry, services: Servi
       priority: body['MsgPriority'] ?? 'Normal',
       ...(ccd !== undefined && { cloudCustomData: ccd }),
       onlineOnly: body['OnlineOnlyFlag'] === 1,
-      runHooks: !forbid.includes('ForbidBeforeSendMsgCallback'),
+      beforeCallback: !forbid.includes('ForbidBeforeSendMsgCallback'),
     });
     return { MsgTime: r.message.time, MsgSeq: r.message.seq, ...(r.dropReason && { MsgDropReason: r.dropReason }) };
   });
