@@ -40,11 +40,15 @@ import { CommandRegistry } from './rest/command-registry.ts';
 import { registerOpenimCommands } from './rest/commands/openim.ts';
 import { gatewaySessionControl } from './core/session-control.ts';
 import type { Services } from './services.ts';
+import { ConsoleApi } from './console/console-api.ts';
+import { WebPages } from './console/web-static.ts';
 
 export interface ParleyOptions {
   config?: Partial<ServerConfig>;
   engines?: EngineOverrides;
   logger?: Logger;
+  /** The admin console (console/): a password for tests; otherwise PARLEY_CONSOLE_PASSWORD or <dataDir>/console.json. */
+  console?: { password?: string };
 }
 
 export interface Parley {
@@ -127,6 +131,13 @@ export async function createParley(options: ParleyOptions = {}): Promise<Parley>
   registerConfigCommands(commands, services, content);
   registerRecentContactCommands(commands, services);
 
+  // The live page and the admin console (docs/web.md): operator API, stats, static assets.
+  const consoleApi = new ConsoleApi({
+    services, apps, dataDir: config.dataDir, connections: () => gateway.connections.size,
+    ...(options.console?.password !== undefined && { password: options.console.password }),
+  });
+  const webPages = new WebPages(logger);
+
   const http = createServer((req, res) => route(req, res));
   http.on('upgrade', (req, socket, head) => {
     if (!gateway.handleUpgrade(req, socket, head)) socket.destroy();
@@ -150,6 +161,7 @@ export async function createParley(options: ParleyOptions = {}): Promise<Parley>
       });
       return;
     }
+    if (consoleApi.handle(req, res, path) || webPages.handle(req, res, path)) return;
     res.writeHead(404, { 'content-type': 'application/json' });
     res.end('{"error":"not found"}');
   }
@@ -168,6 +180,7 @@ export async function createParley(options: ParleyOptions = {}): Promise<Parley>
         http.once('error', reject);
         http.listen(config.port, config.host, () => {
           port = (http.address() as AddressInfo).port;
+          void webPages.prepare().catch(() => {});
           resolve(port);
         });
       });
@@ -175,6 +188,7 @@ export async function createParley(options: ParleyOptions = {}): Promise<Parley>
     close() {
       closing ??= (async () => {
         http.close();
+        consoleApi.close();
         await gateway.close();
         services.expiry.close();
         await liveRooms.close();
