@@ -118,6 +118,9 @@ describe('REST openconfigsvr', () => {
     // Another API of the same app has its own budget.
     const other = await fire('openconfigsvr/getappinfo', 50);
     assert.equal(other.filter((r) => r.ErrorCode === 60007).length, 0);
+    // get_appid_group_list: 1/s.
+    const lists = await fire('group_open_http_svc/get_appid_group_list', 3);
+    assert.deepEqual(lists.map((r) => r.ErrorCode).sort(), [0, 60007, 60007]);
     // And another app's dirty-word budget is untouched.
     const app2 = await createTestApp(node);
     assert.equal((await rest(node, app2, 'openim_dirty_words/get', {})).ErrorCode, 0);
