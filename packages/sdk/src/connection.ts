@@ -69,6 +69,12 @@ export interface ConnectionOptions {
   heartbeatIntervalMs?: number;
   /** How long a heartbeat may go unanswered before the link counts as dead. */
   heartbeatTimeoutMs?: number;
+  /**
+   * Client-side pacing below the server's per-connection request limit (50/s, bursts of 100), so a
+   * burst of calls queues here, in order, instead of being refused with 9506.
+   */
+  maxRequestsPerSecond?: number;
+  requestBurst?: number;
 }
 
 export interface RequestOptions {
@@ -115,9 +121,13 @@ export class Connection {
   /** True once the owner wants a link (connect() called, not stopped). */
   #wanted = false;
   #onlineListener: (() => void) | undefined;
+  #tokens: number;
+  #refilledAt = Date.now();
+  #pumpTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: ConnectionOptions) {
     this.#o = options;
+    this.#tokens = options.requestBurst ?? 80;
   }
 
   get reconnecting(): boolean {
@@ -204,9 +214,30 @@ export class Connection {
           : new IMError(SdkCodes.NO_NETWORK.code, `${op} could not be sent: no connection`);
         this.#settle(p, undefined, e);
       }, timeout);
-      if (this.state === 'connected' && this.#ws) this.#send(p);
-      else this.#queue.push(p);
+      this.#queue.push(p);
+      this.#pump();
     });
+  }
+
+  /** Sends queued requests while the link is up and the pacing budget allows. */
+  #pump(): void {
+    if (this.#pumpTimer !== undefined) return;
+    const rate = this.#o.maxRequestsPerSecond ?? 40;
+    const burst = this.#o.requestBurst ?? 80;
+    while (this.#queue.length > 0 && this.state === 'connected' && this.#ws) {
+      const now = Date.now();
+      this.#tokens = Math.min(burst, this.#tokens + ((now - this.#refilledAt) * rate) / 1000);
+      this.#refilledAt = now;
+      if (this.#tokens < 1) {
+        this.#pumpTimer = setTimeout(() => {
+          this.#pumpTimer = undefined;
+          this.#pump();
+        }, Math.ceil(((1 - this.#tokens) * 1000) / rate));
+        return;
+      }
+      this.#tokens -= 1;
+      this.#send(this.#queue.shift()!);
+    }
   }
 
   /** Sends on the current socket regardless of state (the handshake uses it). */
@@ -219,6 +250,8 @@ export class Connection {
         this.#inflight.delete(p.id);
         this.#settle(p, undefined, new IMError(SdkCodes.REQUEST_TIMEOUT.code, `${op} timed out`));
       }, timeoutMs ?? this.#o.requestTimeoutMs ?? 15_000);
+      // Handshake and heartbeats skip the pacing queue but count against it.
+      this.#tokens -= 1;
       this.#send(p);
     });
   };
@@ -294,15 +327,7 @@ export class Connection {
     this.#setState('connected');
     this.#startHeartbeat(result.heartbeatIntervalMs);
     this.#o.onConnected();
-    const queued = this.#queue;
-    this.#queue = [];
-    for (const p of queued) {
-      if (this.#ws !== ws || this.state !== 'connected') {
-        this.#queue.push(p);
-        continue;
-      }
-      this.#send(p);
-    }
+    if (this.#ws === ws) this.#pump();
   }
 
   #receive(raw: unknown): void {
@@ -371,6 +396,8 @@ export class Connection {
   }
 
   #clearTimers(): void {
+    if (this.#pumpTimer !== undefined) clearTimeout(this.#pumpTimer);
+    this.#pumpTimer = undefined;
     if (this.#connectTimer !== undefined) clearTimeout(this.#connectTimer);
     if (this.#heartbeatTimer !== undefined) clearTimeout(this.#heartbeatTimer);
     this.#connectTimer = this.#heartbeatTimer = undefined;

@@ -79,14 +79,14 @@ export class Session {
   cursor = 0;
   #hadCursor = false;
   #inboxBuffer = new Map<number, InboxEvent>();
-  #inboxSyncing = false;
+  #inboxSync: Promise<void> | undefined;
   #inboxSyncAgain = false;
   #inboxGapTimer: ReturnType<typeof setTimeout> | undefined;
 
   // --- groups ---
   readonly groups = new Map<string, Record<string, any>>();
   readonly #groupState = new Map<string, GroupState>();
-  #groupSyncing = false;
+  #groupSync: Promise<void> | undefined;
   #groupSyncAgain = false;
   #groupGapTimer: ReturnType<typeof setTimeout> | undefined;
   /** The AVChatRoom this session has joined (rejoined after every reconnect). */
@@ -253,6 +253,15 @@ export class Session {
 
   async #resync(gen: number): Promise<void> {
     const stale = () => gen !== this.#connectGen || !this.active || this.conn.state !== 'connected';
+    // A sync loop still finishing for the previous link may fail: run it again for this one.
+    const onThisLink = async (f: () => Promise<void>) => {
+      try {
+        await f();
+      } catch (err) {
+        if (stale()) throw err;
+        await f();
+      }
+    };
     try {
       if (!this.#hadCursor) {
         // No cache: replay the whole inbox ('all') or start at the newest event ('latest').
@@ -260,7 +269,7 @@ export class Session {
         this.#hadCursor = true;
         this.#saveMeta();
       }
-      await this.#syncInbox();
+      await onThisLink(() => this.#syncInbox());
       if (stale()) return;
       if (!this.#everReady) {
         await this.#refreshConversations();
@@ -268,7 +277,7 @@ export class Session {
         await this.#refreshGroups();
         if (stale()) return;
       }
-      await this.#syncGroups();
+      await onThisLink(() => this.#syncGroups());
       if (stale()) return;
       if (this.liveRoom) {
         const room = this.liveRoom;
@@ -448,7 +457,7 @@ export class Session {
       return;
     }
     this.#inboxBuffer.set(ev.inbox, ev);
-    if (this.#inboxSyncing) this.#inboxSyncAgain = true;
+    if (this.#inboxSync) this.#inboxSyncAgain = true;
     else if (this.#inboxGapTimer === undefined && this.conn.state === 'connected' && this.#everReady) {
       // A short wait lets crossing pushes fill the gap before asking the server.
       this.#inboxGapTimer = setTimeout(() => {
@@ -468,13 +477,21 @@ export class Session {
     for (const k of this.#inboxBuffer.keys()) if (k <= this.cursor) this.#inboxBuffer.delete(k);
   }
 
-  async #syncInbox(): Promise<void> {
-    if (this.#inboxSyncing) {
+  /** Runs the inbox sync loop, or joins the one running (which then goes round once more). */
+  #syncInbox(): Promise<void> {
+    if (this.#inboxSync) {
       this.#inboxSyncAgain = true;
-      return;
+      return this.#inboxSync;
     }
-    this.#inboxSyncing = true;
-    try {
+    const run = this.#runInboxSync().finally(() => {
+      if (this.#inboxSync === run) this.#inboxSync = undefined;
+    });
+    this.#inboxSync = run;
+    return run;
+  }
+
+  async #runInboxSync(): Promise<void> {
+    {
       do {
         this.#inboxSyncAgain = false;
         for (;;) {
@@ -511,8 +528,6 @@ export class Session {
         }
         if (this.#inboxBuffer.size > 0) this.#inboxSyncAgain = true;
       } while (this.#inboxSyncAgain && this.active && this.conn.state === 'connected');
-    } finally {
-      this.#inboxSyncing = false;
     }
   }
 
@@ -687,7 +702,7 @@ export class Session {
       this.#groupState.set(groupID, st);
     }
     if (st.cursor === undefined) {
-      if (this.#groupSyncing || !this.#everReady) {
+      if (this.#groupSync || !this.#everReady) {
         st.buffer.set(w.seq, w);
         return;
       }
@@ -701,7 +716,7 @@ export class Session {
       return;
     }
     st.buffer.set(w.seq, w);
-    if (this.#groupSyncing) this.#groupSyncAgain = true;
+    if (this.#groupSync) this.#groupSyncAgain = true;
     else if (this.#groupGapTimer === undefined && this.conn.state === 'connected') {
       this.#groupGapTimer = setTimeout(() => {
         this.#groupGapTimer = undefined;
@@ -727,13 +742,21 @@ export class Session {
     for (const k of st.buffer.keys()) if (k <= st.cursor) st.buffer.delete(k);
   }
 
-  async #syncGroups(): Promise<void> {
-    if (this.#groupSyncing) {
+  /** Runs the group sync loop, or joins the one running (which then goes round once more). */
+  #syncGroups(): Promise<void> {
+    if (this.#groupSync) {
       this.#groupSyncAgain = true;
-      return;
+      return this.#groupSync;
     }
-    this.#groupSyncing = true;
-    try {
+    const run = this.#runGroupSync().finally(() => {
+      if (this.#groupSync === run) this.#groupSync = undefined;
+    });
+    this.#groupSync = run;
+    return run;
+  }
+
+  async #runGroupSync(): Promise<void> {
+    {
       do {
         this.#groupSyncAgain = false;
         let pending: Record<string, number> | undefined;
@@ -784,8 +807,6 @@ export class Session {
         this.#groupsMaybeStale = false;
         await this.#refreshGroups().catch(() => {});
       }
-    } finally {
-      this.#groupSyncing = false;
     }
   }
   #groupsMaybeStale = false;

@@ -373,6 +373,19 @@ describe('C2C messaging', () => {
     assert.equal((await live)[0]!.payload['text'], 'now');
   });
 
+  test('a burst of 130 concurrent sends is paced under the server limit: all succeed, in order', async () => {
+    const s = env.client();
+    const r = env.client();
+    await loginReady(env, s, 'burstS');
+    await loginReady(env, r, 'burstR');
+    const got: string[] = [];
+    r.on(EVENT.MESSAGE_RECEIVED, (e: { data: Message[] }) => got.push(...e.data.map((m) => String(m.payload['text']))));
+    const results = await Promise.all(Array.from({ length: 130 }, (_, i) => s.sendMessage(s.createTextMessage({ to: 'burstR', conversationType: 'C2C', payload: { text: `b${i}` } }))));
+    assert.ok(results.every((x) => x.code === 0));
+    await until(() => got.length === 130, 5_000, '130 messages');
+    assert.deepEqual(got, Array.from({ length: 130 }, (_, i) => `b${i}`));
+  });
+
   test('profiles: getMyProfile, updateMyProfile, getUserProfile', async () => {
     const r = await alice.updateMyProfile({ nick: 'Alice A.', avatar: 'https://a/x.png' });
     assert.equal(r.code, 0);
