@@ -62,7 +62,7 @@ export async function startWebEnv(opts: { password?: string } = {}): Promise<Web
       const p = await ctx.newPage();
       p.on('pageerror', (e) => console.log(`# page error (${path}): ${e.message}`));
       p.on('console', (m) => {
-        if (m.type() === 'error') console.log(`# console error (${path}): ${m.text()}`);
+        if (m.type() === 'error' && !/status of 40[13]/.test(m.text())) console.log(`# console error (${path}): ${m.text()}`);
       });
       await p.goto(`${parley.url}${path}`);
       return p;
