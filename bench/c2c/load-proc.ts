@@ -12,10 +12,12 @@
 import WebSocket from 'ws';
 import { genUserSigV2 } from '@parley/usersig';
 
-interface Target { url: string; sdkAppId: number; secretKey: string; bare: boolean }
+/** `receiverUrl`: receivers log in there instead (bench/cluster: sender and receiver on different nodes). */
+interface Target { url: string; sdkAppId: number; secretKey: string; bare: boolean; receiverUrl?: string }
 type Task =
   | ({ kind: 'throughput'; pairs: number; window: number; seconds: number; tag: string } & Target)
-  | ({ kind: 'paced'; pairs: number; rate: number; seconds: number; tag: string } & Target)
+  /** `delivery`: also time each message from send to the receiver's inbox push (p50/p99 as deliveryP50/deliveryP99). */
+  | ({ kind: 'paced'; pairs: number; rate: number; seconds: number; tag: string; delivery?: boolean } & Target)
   | ({ kind: 'logins'; count: number; tag: string } & Target)
   | ({ kind: 'idle'; count: number; tag: string } & Target);
 
@@ -23,11 +25,14 @@ class Conn {
   ws: WebSocket;
   nextId = 1;
   pending = new Map<number, (code: number, at: number) => void>();
+  /** Set to see push frames (bench/cluster delivery latency); off by default, pushes are not parsed. */
+  onPush: ((text: string, at: number) => void) | undefined;
   constructor(url: string) {
     this.ws = new WebSocket(url + '/ws', { perMessageDeflate: false });
     this.ws.on('message', (raw) => {
       const at = performance.now();
       const text = raw.toString();
+      if (this.onPush && text.includes('"push"')) this.onPush(text, at);
       // Replies carry "id"; pushes don't. Avoid a JSON.parse of every push frame.
       if (text.startsWith('[')) {
         for (const f of JSON.parse(text) as { id?: number; code?: number }[]) if (f.id) this.#resolve(f.id, f.code ?? 0, at);
@@ -84,7 +89,7 @@ const BODY = [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'x'.repeat(100) } }]
 
 async function pairs(t: Task & { pairs: number }): Promise<{ senders: Conn[]; receivers: Conn[] }> {
   const senders = await openMany(t.url, t.pairs);
-  const receivers = await openMany(t.url, t.pairs);
+  const receivers = await openMany(t.receiverUrl ?? t.url, t.pairs);
   if (!t.bare) {
     await loginAll(t, receivers, `${t.tag}r`);
     await loginAll(t, senders, `${t.tag}s`);
@@ -102,6 +107,7 @@ async function run(task: Task): Promise<Record<string, unknown>> {
     const { senders, receivers } = await pairs(task);
     let acked = 0;
     let failed = 0;
+    const failedCodes: Record<number, number> = {};
     let counter = 0;
     let running = true;
     const t0 = performance.now();
@@ -112,7 +118,10 @@ async function run(task: Task): Promise<Record<string, unknown>> {
         if (!running) return;
         c.request('sendMessage', { type: 'C2C', to, body: BODY, clientMsgId: `t${++counter}` }, (code) => {
           if (code === 0) acked++;
-          else failed++;
+          else {
+            failed++;
+            failedCodes[code] = (failedCodes[code] ?? 0) + 1;
+          }
           pump();
         });
       };
@@ -124,11 +133,28 @@ async function run(task: Task): Promise<Record<string, unknown>> {
     const cpu = process.cpuUsage(cpuStart);
     await new Promise((r) => setTimeout(r, 300));
     closeAll([...senders, ...receivers]);
-    return { acked, failed, perSecond: Math.round(acked / elapsed), generatorCpu: (cpu.user + cpu.system) / 1e6 / elapsed };
+    return { acked, failed, failedCodes, perSecond: Math.round(acked / elapsed), generatorCpu: (cpu.user + cpu.system) / 1e6 / elapsed };
   }
   if (task.kind === 'paced') {
     const { senders, receivers } = await pairs(task);
     const lat: number[] = [];
+    const deliveryLat: number[] = [];
+    const sentAt = new Map<string, number>();
+    if (task.delivery) {
+      for (const r of receivers) {
+        r.onPush = (text, at) => {
+          const parsed = JSON.parse(text) as unknown;
+          for (const f of (Array.isArray(parsed) ? parsed : [parsed]) as { push?: string; data?: { message?: { clientMsgId?: string } } }[]) {
+            const id = f.push === 'inbox' ? f.data?.message?.clientMsgId : undefined;
+            const t = id === undefined ? undefined : sentAt.get(id);
+            if (t !== undefined) {
+              deliveryLat.push(at - t);
+              sentAt.delete(id!);
+            }
+          }
+        };
+      }
+    }
     let failed = 0;
     let counter = 0;
     const perTick = task.rate / 100; // 10 ms ticks
@@ -147,7 +173,9 @@ async function run(task: Task): Promise<Record<string, unknown>> {
         for (; carry >= 1; carry--) {
           const i = next++ % senders.length;
           const sent = performance.now();
-          senders[i]!.request('sendMessage', { type: 'C2C', to: `${task.tag}r${i}`, body: BODY, clientMsgId: `p${++counter}` }, (code, at) => {
+          const clientMsgId = `p${++counter}`;
+          if (task.delivery) sentAt.set(clientMsgId, sent);
+          senders[i]!.request('sendMessage', { type: 'C2C', to: `${task.tag}r${i}`, body: BODY, clientMsgId }, (code, at) => {
             if (code === 0) lat.push(at - sent);
             else failed++;
           });
@@ -159,8 +187,13 @@ async function run(task: Task): Promise<Record<string, unknown>> {
     await new Promise((r) => setTimeout(r, 500));
     closeAll([...senders, ...receivers]);
     lat.sort((a, b) => a - b);
-    const pct = (p: number) => Number((lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] ?? NaN).toFixed(2));
-    return { sent: counter, acked: lat.length, failed, p50: pct(0.5), p99: pct(0.99), max: pct(1), generatorCpu: (cpu.user + cpu.system) / 1e6 / elapsed };
+    deliveryLat.sort((a, b) => a - b);
+    const pctOf = (xs: number[], p: number) => Number((xs[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? NaN).toFixed(2));
+    const pct = (p: number) => pctOf(lat, p);
+    return {
+      sent: counter, acked: lat.length, failed, p50: pct(0.5), p99: pct(0.99), max: pct(1), generatorCpu: (cpu.user + cpu.system) / 1e6 / elapsed,
+      ...(task.delivery && { delivered: deliveryLat.length, deliveryP50: pctOf(deliveryLat, 0.5), deliveryP99: pctOf(deliveryLat, 0.99), deliveryMax: pctOf(deliveryLat, 1) }),
+    };
   }
   if (task.kind === 'logins') {
     const conns = await openMany(task.url, task.count);

@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import v8 from 'node:v8';
 import { WebSocketServer } from 'ws';
 
 const kind = process.env['PARLEY_BENCH_SERVER'] ?? 'parley';
@@ -35,12 +36,21 @@ if (kind === 'bare-ws') {
     logger: createLogger('warn'),
   });
   const port = await parley.listen();
-  const created = await parley.apps.createApp({ name: 'bench' });
-  await parley.apps.updateSettings(created.app.sdkAppId, {
-    clientRequestsPerSecond: 10_000,
-    multiDevicePolicy: 'multi',
-  });
-  process.stdout.write(JSON.stringify({ port, sdkAppId: created.app.sdkAppId, secretKey: created.app.secretKey }) + '\n');
+  // PARLEY_STORE/PARLEY_BUS/PARLEY_PG_SCHEMA/PARLEY_REDIS_PREFIX/PARLEY_NODE_ID come from the
+  // environment (bench/cluster): further nodes of a cluster reuse the first node's app
+  // (PARLEY_BENCH_APP={"sdkAppId":..,"secretKey":..}).
+  let app: { sdkAppId: number; secretKey: string };
+  if (process.env['PARLEY_BENCH_APP']) {
+    app = JSON.parse(process.env['PARLEY_BENCH_APP']) as typeof app;
+  } else {
+    const created = await parley.apps.createApp({ name: 'bench' });
+    await parley.apps.updateSettings(created.app.sdkAppId, {
+      clientRequestsPerSecond: 10_000,
+      multiDevicePolicy: 'multi',
+    });
+    app = created.app;
+  }
+  process.stdout.write(JSON.stringify({ port, sdkAppId: app.sdkAppId, secretKey: app.secretKey }) + '\n');
   cleanup = async () => {
     await parley.close();
     rmSync(dir, { recursive: true, force: true });
@@ -52,6 +62,10 @@ process.on('message', (m: { cmd: string }) => {
     gc?.();
     const mem = process.memoryUsage();
     process.send!({ cpu: process.cpuUsage(), rss: mem.rss, heapUsed: mem.heapUsed, external: mem.external });
+  } else if (m.cmd === 'snapshot') {
+    gc?.();
+    const file = v8.writeHeapSnapshot((m as { cmd: string; file?: string }).file);
+    process.send!({ file });
   } else if (m.cmd === 'stop') {
     void cleanup().then(() => process.exit(0));
   }

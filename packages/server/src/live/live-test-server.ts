@@ -9,9 +9,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Codes, type Priority } from '@parley/protocol';
 import { MemoryBus, type MemoryBusHub } from '../bus/bus.memory.ts';
+import type { Bus } from '../bus/bus.ts';
 import { configFromEnv, type ServerConfig } from '../config.ts';
 import { SessionRegistry } from '../core/session-registry.ts';
-import { KeyedRateLimiter } from '../core/token-bucket.ts';
+import { WindowCounter } from '../core/window-counter.ts';
 import { ParleyError } from '../errors.ts';
 import type { ClientConnection } from '../gateway/client-connection.ts';
 import { ExpiryWheel } from '../gateway/expiry-wheel.ts';
@@ -33,6 +34,8 @@ export interface LiveTestServerOptions {
   settings?: Partial<AppSettings>;
   /** Several nodes in one process acting as a cluster. */
   hub?: MemoryBusHub;
+  /** A shared bus (e.g. RedisBus: bench/cluster runs nodes in separate processes); implies clustered. */
+  bus?: Bus;
   presence?: Presence;
   nodeId?: string;
   /** connOf() bookkeeping (default on); benchmarks turn it off so it does not count as member memory. */
@@ -58,8 +61,8 @@ export async function startLiveTestServer(opts: LiveTestServerOptions = {}): Pro
   const config = configFromEnv({ port: 0, host: '127.0.0.1', nodeId, heartbeatMs: 60_000, ...opts.config });
   const logger = createLogger('silent');
   const metrics = new Metrics(false);
-  const clustered = opts.hub !== undefined;
-  const bus = new MemoryBus(opts.hub ? { hub: opts.hub } : {});
+  const clustered = opts.hub !== undefined || opts.bus !== undefined;
+  const bus = opts.bus ?? new MemoryBus(opts.hub ? { hub: opts.hub } : {});
   const presence = opts.presence ?? new MemoryPresence();
   const sessions = new SessionRegistry(bus, presence, nodeId, clustered, logger);
   const settings: AppSettings = { ...DEFAULT_APP_SETTINGS, ...opts.settings };
@@ -80,7 +83,7 @@ export async function startLiveTestServer(opts: LiveTestServerOptions = {}): Pro
   const expiry = new ExpiryWheel();
   const services = {
     config, metrics, logger, sessions, presence, liveRooms: engine,
-    loginLimiter: new KeyedRateLimiter(1000, 1000),
+    loginLimiter: new WindowCounter(1000, 1000),
     expiry,
     apps: { getApp: async (id: number) => appOf(id) },
     now: Date.now,
