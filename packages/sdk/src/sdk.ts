@@ -41,6 +41,9 @@ export interface CreateOptions {
   /** Lowers the heartbeat interval the server announces (dead-link detection). */
   heartbeatIntervalMs?: number;
   heartbeatTimeoutMs?: number;
+  /** Client-side request pacing (default 40/s with bursts of 80, under the server's 50/s and 100). */
+  maxRequestsPerSecond?: number;
+  requestBurst?: number;
   /** Recent messages kept per conversation in the cache (default 100). */
   messageCacheSize?: number;
   cacheFlushMs?: number;
@@ -736,6 +739,8 @@ export class ChatSDK {
       connectTimeoutMs: o.connectTimeoutMs ?? 10_000,
       ...(o.heartbeatIntervalMs !== undefined && { heartbeatIntervalMs: o.heartbeatIntervalMs }),
       ...(o.heartbeatTimeoutMs !== undefined && { heartbeatTimeoutMs: o.heartbeatTimeoutMs }),
+      ...(o.maxRequestsPerSecond !== undefined && { maxRequestsPerSecond: o.maxRequestsPerSecond }),
+      ...(o.requestBurst !== undefined && { requestBurst: o.requestBurst }),
       messageCacheSize: o.messageCacheSize ?? 100,
       cacheFlushMs: o.cacheFlushMs ?? 200,
       initialSync: o.initialSync ?? 'all',

@@ -32,6 +32,8 @@ export interface SessionConfig {
   connectTimeoutMs: number;
   heartbeatIntervalMs?: number;
   heartbeatTimeoutMs?: number;
+  maxRequestsPerSecond?: number;
+  requestBurst?: number;
   messageCacheSize: number;
   cacheFlushMs: number;
   /** Where a client with no cached cursor starts the C2C inbox: 'all' replays it, 'latest' starts at the newest. */
@@ -148,6 +150,8 @@ export class Session {
       requestTimeoutMs: cfg.requestTimeoutMs,
       ...(cfg.heartbeatIntervalMs !== undefined && { heartbeatIntervalMs: cfg.heartbeatIntervalMs }),
       ...(cfg.heartbeatTimeoutMs !== undefined && { heartbeatTimeoutMs: cfg.heartbeatTimeoutMs }),
+      ...(cfg.maxRequestsPerSecond !== undefined && { maxRequestsPerSecond: cfg.maxRequestsPerSecond }),
+      ...(cfg.requestBurst !== undefined && { requestBurst: cfg.requestBurst }),
     });
   }
 
