@@ -148,6 +148,7 @@ export class ChatSDK {
   // ------------------------------------------------------------------ login
 
   login(options: { userID: string; userSig: string }): Promise<IMResponse<{ repeatLogin: boolean; errorInfo?: string }>> {
+    const epoch = this.#logoutEpoch;
     return this.#loggingIn(async () => {
       this.#checkAlive();
       const userID = options?.userID;
@@ -160,12 +161,13 @@ export class ChatSDK {
         return ok({ repeatLogin: true, errorInfo: `${userID} is already logged in` });
       }
       if (cur) await this.#endSession(cur, true);
-      return this.#startSession({ userID, userSig });
+      return this.#startSession({ userID, userSig }, epoch);
     });
   }
 
   /** Guest-mode apps: logs in as a server-generated `guest_…` user (data.userID, data.userSig). */
   guestLogin(options: { nick?: string; avatar?: string } = {}): Promise<IMResponse<{ userID: string; userSig: string; repeatLogin: boolean }>> {
+    const epoch = this.#logoutEpoch;
     return this.#loggingIn(async () => {
       this.#checkAlive();
       const cur = this.#session;
@@ -176,13 +178,14 @@ export class ChatSDK {
       const avatar = options.avatar ?? this.#options.avatar;
       if (nick !== undefined) guest.nick = nick;
       if (avatar !== undefined) guest.avatar = avatar;
-      const r = await this.#startSession({ userID: '', userSig: '', guest });
+      const r = await this.#startSession({ userID: '', userSig: '', guest }, epoch);
       const s = this.#session!;
       return ok({ userID: s.userID, userSig: s.userSig, repeatLogin: r.data.repeatLogin });
     });
   }
 
-  async #startSession(creds: { userID: string; userSig: string; guest?: { nick?: string; avatar?: string } }): Promise<IMResponse<{ repeatLogin: boolean }>> {
+  async #startSession(creds: { userID: string; userSig: string; guest?: { nick?: string; avatar?: string } }, epoch: number): Promise<IMResponse<{ repeatLogin: boolean }>> {
+    if (epoch !== this.#logoutEpoch) throw new IMError(SdkCodes.NOT_LOGGED_IN.code, 'Logged out before the login completed');
     const session = new Session(this.#sessionConfig(), creds);
     this.#session = session;
     const waiters = this.#sessionWaiters;
@@ -198,6 +201,10 @@ export class ChatSDK {
   }
 
   logout(): Promise<IMResponse<Record<string, never>>> {
+    // A login still waiting (e.g. for the network) is abandoned at once rather than waited for.
+    this.#logoutEpoch++;
+    const pending = this.#session;
+    if (pending?.status === 'logging-in') void pending.close();
     return this.#serialize(async () => {
       const s = this.#session;
       if (s) await this.#endSession(s, true);
@@ -681,6 +688,8 @@ export class ChatSDK {
   }
 
   #sessionWaiters: Array<() => void> = [];
+  /** Bumped by logout: logins called before it give up instead of starting. */
+  #logoutEpoch = 0;
 
   /**
    * For cache reads: the session, once its cache is loaded. A login that is under way (even one

@@ -365,6 +365,11 @@ export class Session {
   async close(sendLogout = false): Promise<void> {
     const wasActive = this.status !== 'closed' || this.conn.state !== 'disconnected';
     this.status = 'closed';
+    if (!this.#loginSettled) {
+      // Logged out (or replaced) before the login finished.
+      this.#loginSettled = true;
+      this.#loginReject(new IMError(SdkCodes.NOT_LOGGED_IN.code, 'Logged out before the login completed'));
+    }
     this.ready = false;
     if (this.#loginTimer !== undefined) clearTimeout(this.#loginTimer);
     if (this.#inboxGapTimer !== undefined) clearTimeout(this.#inboxGapTimer);

@@ -77,6 +77,17 @@ describe('namespace and instance', () => {
     await assert.rejects(c.login({ userID: 'expired1', userSig: expired }), (e: IMError) => e.code === 70001);
   });
 
+  test('logout during a login that waits for the network abandons it at once', async () => {
+    const c = env.client({ server: 'http://127.0.0.1:9', loginTimeoutMs: 30_000 });
+    const p = c.login({ userID: 'waiting', userSig: env.sig('waiting') });
+    assert.equal(c.getLoginStatus(), 2);
+    const started = Date.now();
+    await c.logout();
+    await assert.rejects(p, (e: IMError) => e.code === 2024);
+    assert.ok(Date.now() - started < 2_000);
+    assert.equal(c.getLoginStatus(), 3);
+  });
+
   test('an unreachable server: login fails with 6200 (never connected)', async () => {
     const c = env.client({ server: 'http://127.0.0.1:9', loginTimeoutMs: 600 });
     await assert.rejects(c.login({ userID: 'nobody', userSig: env.sig('nobody') }), (e: IMError) => e.code === 6200);
