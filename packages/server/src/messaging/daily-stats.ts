@@ -24,6 +24,14 @@ export class DailyStats {
   private seenDay = '';
   private readonly timer: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
+  /** Today's key and when it changes: formatting a date costs microseconds, so it is done once a day. */
+  private day = '';
+  private dayEndsAt = 0;
+  /** The last slot used: most traffic is one app at a time. */
+  private lastApp = -1;
+  private lastDay = '';
+  private lastKey = '';
+  private lastSlot: Pending | undefined;
 
   constructor(
     private readonly store: StatsStore,
@@ -42,24 +50,30 @@ export class DailyStats {
   }
 
   distinct(sdkAppId: number, kind: string, key: string): void {
-    const day = dayOf(this.now());
-    if (this.seen.has(`${sdkAppId}|${kind}|${key}`) && this.seenDay === day) return;
-    const p = this.slot(sdkAppId);
-    (p.distinct[kind] ??= new Set()).add(key);
+    this.add(this.slot(sdkAppId), sdkAppId, kind, key);
   }
 
   message(sdkAppId: number, kind: 'c2c' | 'group', from: string, groupId?: string): void {
-    this.count(sdkAppId, kind === 'c2c' ? 'C2CUpMsgNum' : 'GroupUpMsgNum');
-    this.distinct(sdkAppId, 'active', from);
-    this.distinct(sdkAppId, 'sender', from);
-    this.distinct(sdkAppId, kind === 'c2c' ? 'c2c_sender' : 'group_sender', from);
-    if (groupId !== undefined) this.distinct(sdkAppId, 'group', groupId);
+    const p = this.slot(sdkAppId);
+    const counter = kind === 'c2c' ? 'C2CUpMsgNum' : 'GroupUpMsgNum';
+    p.counters[counter] = (p.counters[counter] ?? 0) + 1;
+    this.add(p, sdkAppId, 'active', from);
+    this.add(p, sdkAppId, 'sender', from);
+    this.add(p, sdkAppId, kind === 'c2c' ? 'c2c_sender' : 'group_sender', from);
+    if (groupId !== undefined) this.add(p, sdkAppId, 'group', groupId);
   }
 
   login(sdkAppId: number, userID: string): void {
-    this.count(sdkAppId, 'LoginTimes');
-    this.distinct(sdkAppId, 'active', userID);
-    this.distinct(sdkAppId, 'login', userID);
+    const p = this.slot(sdkAppId);
+    p.counters['LoginTimes'] = (p.counters['LoginTimes'] ?? 0) + 1;
+    this.add(p, sdkAppId, 'active', userID);
+    this.add(p, sdkAppId, 'login', userID);
+  }
+
+  private add(p: Pending, sdkAppId: number, kind: string, key: string): void {
+    // Keys already written today are skipped (the store would ignore them anyway).
+    if (this.seen.size > 0 && this.seenDay === this.day && this.seen.has(`${sdkAppId}|${kind}|${key}`)) return;
+    (p.distinct[kind] ??= new Set()).add(key);
   }
 
   /** Writes what is pending; concurrent calls queue behind each other. Never rejects. */
@@ -73,10 +87,26 @@ export class DailyStats {
     await this.flush();
   }
 
+  /** The current UTC day, `YYYYMMDD`. */
+  private today(): string {
+    const now = this.now();
+    if (now >= this.dayEndsAt || now < this.dayEndsAt - 86_400_000) {
+      this.day = dayOf(now);
+      this.dayEndsAt = (Math.floor(now / 86_400_000) + 1) * 86_400_000;
+    }
+    return this.day;
+  }
+
   private slot(sdkAppId: number): Pending {
-    const key = `${sdkAppId}|${dayOf(this.now())}`;
+    const day = this.today();
+    if (sdkAppId === this.lastApp && day === this.lastDay && this.lastSlot && this.pending.get(this.lastKey) === this.lastSlot) return this.lastSlot;
+    const key = `${sdkAppId}|${day}`;
     let p = this.pending.get(key);
     if (!p) this.pending.set(key, (p = { counters: {}, distinct: {} }));
+    this.lastApp = sdkAppId;
+    this.lastDay = day;
+    this.lastKey = key;
+    this.lastSlot = p;
     return p;
   }
 
@@ -93,7 +123,7 @@ export class DailyStats {
     }
     try {
       await this.store.addDaily(deltas);
-      const today = dayOf(this.now());
+      const today = this.today();
       if (this.seenDay !== today) {
         this.seen.clear();
         this.seenDay = today;
