@@ -1061,7 +1061,7 @@ export class Session {
   /** Merges a page fetched from the server into the cache; returns the canonical objects. */
   mergeHistory(conversationID: string, page: WireMessage[]): Message[] {
     const conv = this.conversations.get(conversationID);
-    return page.map((w) => {
+    const out = page.map((w) => {
       const fresh = this.#fromWire(w);
       const known = this.#byId.get(fresh.ID);
       const m = known ?? fresh;
@@ -1070,17 +1070,17 @@ export class Session {
         if (m.flow === 'in' && m.sequence <= conv.readSeq) m.isRead = true;
         if (m.conversationType === 'C2C' && m.flow === 'out' && m.sequence <= conv.peerReadSeq) m.isPeerRead = true;
       }
-      if (!known) {
-        const list = this.#history.get(conversationID);
-        const newestCached = list?.[list.length - 1]?.sequence ?? 0;
-        const oldestCached = list?.[0]?.sequence ?? Infinity;
-        // Keep the cache contiguous: only messages that touch what it holds (or start it).
-        if (!list || list.length === 0 || (m.sequence >= oldestCached - 1 && m.sequence <= newestCached + 1) || m.sequence > newestCached) {
-          if (!list || list.length === 0 || m.sequence >= oldestCached - 1) this.#insertCached(conversationID, m);
-        }
-      }
       return m;
     });
+    // Newest first, so an older page that touches the cache extends it backwards without a hole.
+    for (let i = out.length - 1; i >= 0; i--) {
+      const m = out[i]!;
+      if (this.#byId.get(m.ID) === m) continue;
+      const list = this.#history.get(conversationID);
+      const oldest = list?.[0]?.sequence;
+      if (oldest === undefined || m.sequence >= oldest - 1) this.#insertCached(conversationID, m);
+    }
+    return out;
   }
 
   #insertCached(conversationID: string, m: Message): void {
