@@ -785,6 +785,12 @@ export class Session {
           for (const entry of r.groups) {
             let st = this.#groupState.get(entry.groupID);
             if (!st) this.#groupState.set(entry.groupID, (st = { cursor: undefined, buffer: new Map() }));
+            if (st.cursor !== undefined && entry.lastSeq < st.cursor) {
+              // The server's group is behind our cursor (its data was reset): follow it.
+              st.cursor = entry.lastSeq;
+              st.buffer.clear();
+              this.#saveMeta();
+            }
             if (st.cursor === undefined || entry.tooFarBehind) {
               st.cursor = entry.lastSeq;
               if (entry.tooFarBehind) this.#dropHistory('GROUP' + entry.groupID);
