@@ -401,6 +401,13 @@ export class Session {
       case 'groupRevoke':
         this.#groupRevoke(data);
         break;
+      case 'resync':
+        // The node may have missed pushes from other nodes (cluster bus hiccup): sync now.
+        if (this.#everReady && this.conn.state === 'connected') {
+          void this.#syncInbox().catch(() => {});
+          void this.#syncGroups().catch(() => {});
+        }
+        break;
       case 'kickedOut':
         this.#kick = data;
         break;

@@ -201,6 +201,23 @@ describe('dead links and offline sends', () => {
   });
 });
 
+describe('resync push', () => {
+  test('a `resync` push (cluster bus hiccup) makes the client sync its inbox and groups at once', async () => {
+    const c = env.client();
+    await loginReady(env, c, 'resyncUser');
+    const ops: string[] = [];
+    const conn = c._session()!.conn;
+    const orig = conn.request.bind(conn);
+    conn.request = ((op: string, data?: unknown, opts?: never) => {
+      ops.push(op);
+      return orig(op, data, opts);
+    }) as typeof conn.request;
+    env.parley.services.sessions.deliver(env.sdkAppId, 'resyncUser', '{"push":"resync","data":{"reason":"busReconnect"}}');
+    await until(() => ops.includes('sync') && ops.includes('syncGroups'), 3_000, 'sync and syncGroups');
+    assert.equal(c.getNetState(), 'connected', 'the link stays up');
+  });
+});
+
 describe('kicks and ticket expiry', () => {
   test('another login kicks the first instance (single policy): KICKED_OUT, SDK_NOT_READY, no reconnect', async () => {
     const single = await startEnv();
