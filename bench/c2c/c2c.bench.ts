@@ -23,7 +23,7 @@ const LOGINS = Number(process.env['C2C_LOGINS'] ?? 6_000);
 const ONLY = new Set((process.env['C2C_ONLY'] ?? 'throughput,latency,logins,memory').split(','));
 
 interface ServerInfo { port: number; sdkAppId: number; secretKey: string }
-interface Stats { cpu: { user: number; system: number }; rss: number; heapUsed: number }
+interface Stats { cpu: { user: number; system: number }; rss: number; heapUsed: number; heapTotal: number; external: number }
 
 async function startServer(kind: 'parley' | 'bare-ws'): Promise<{ proc: ChildProcess; info: ServerInfo; stats(): Promise<Stats>; stop(): Promise<void> }> {
   const proc = fork(resolve(here, 'server-proc.ts'), [], {
@@ -136,16 +136,23 @@ async function memory() {
       g.proc.on('message', on);
     })));
     await phase('warm');
+    for (const tag of ['ia', 'ib']) {
+      srv.proc.send({ cmd: 'import', prefix: `${tag}_`, count: half });
+      await once(srv.proc, 'message');
+    }
     await new Promise((r) => setTimeout(r, 500));
+    const snapDir = process.env['C2C_SNAPSHOTS'];
+    if (snapDir) { srv.proc.send({ cmd: 'snapshot', file: `${snapDir}/${kind}-before.heapsnapshot` }); await once(srv.proc, 'message'); }
     const base = await srv.stats();
     for (const g of gens) g.proc.send({ go: true });
     const open = (await phase('ready')).reduce((n, m) => n + Number(m['open']), 0);
     await new Promise((r) => setTimeout(r, 1000));
     const held = await srv.stats();
+    if (snapDir) { srv.proc.send({ cmd: 'snapshot', file: `${snapDir}/${kind}-after.heapsnapshot` }); await once(srv.proc, 'message'); }
     for (const g of gens) g.proc.send({ close: true });
     await Promise.all(gens.map((g) => g.result));
     await srv.stop();
-    memRows.push({ system: kind, connections: open, rssPerConnKB: ((held.rss - base.rss) / open / 1024).toFixed(2), heapPerConnKB: ((held.heapUsed - base.heapUsed) / open / 1024).toFixed(2) });
+    memRows.push({ system: kind, connections: open, rssPerConnKB: ((held.rss - base.rss) / open / 1024).toFixed(2), heapPerConnKB: ((held.heapUsed - base.heapUsed) / open / 1024).toFixed(2), heapTotalPerConnKB: ((held.heapTotal - base.heapTotal) / open / 1024).toFixed(2), externalPerConnKB: ((held.external - base.external) / open / 1024).toFixed(2) });
   }
   const ratio = Number(memRows[1]!.rssPerConnKB) / Number(memRows[0]!.rssPerConnKB);
   console.log(`\n4. Idle logged-in connections: memory per connection (RSS after GC)`);

@@ -79,8 +79,8 @@ function sig(t: Target, id: string): string {
   return genUserSigV2({ sdkAppId: t.sdkAppId, secretKey: t.secretKey, identifier: id, expire: 86400 });
 }
 
-async function loginAll(t: Target, conns: Conn[], prefix: string): Promise<void> {
-  const codes = await Promise.all(conns.map((c, i) => c.call('login', { sdkAppId: t.sdkAppId, userID: `${prefix}${i}`, userSig: sig(t, `${prefix}${i}`), platform: 'Web' })));
+async function loginAll(t: Target, conns: Conn[], prefix: string, offset = 0): Promise<void> {
+  const codes = await Promise.all(conns.map((c, i) => c.call('login', { sdkAppId: t.sdkAppId, userID: `${prefix}${offset + i}`, userSig: sig(t, `${prefix}${offset + i}`), platform: 'Web' })));
   const bad = codes.filter((c) => c !== 0);
   if (bad.length) throw new Error(`${bad.length} logins failed, e.g. code ${bad[0]}`);
 }
@@ -206,18 +206,12 @@ async function run(task: Task): Promise<Record<string, unknown>> {
     closeAll(conns);
     return { logins: codes.filter((c) => c === 0).length, failed: codes.filter((c) => c !== 0).length, perSecond: Math.round(task.count / elapsed), generatorCpu: (cpu.user + cpu.system) / 1e6 / elapsed };
   }
-  // Log every account in once and out again, so the server's measured baseline already holds the
-  // accounts (the store's cache) and the difference is the connections alone.
-  const openAndLogin = async () => {
-    const conns = await openMany(task.url, task.count);
-    if (!task.bare) for (let i = 0; i < conns.length; i += 1000) await loginAll(task, conns.slice(i, i + 1000), `${task.tag}${i}_`);
-    return conns;
-  };
-  closeAll(await openAndLogin());
-  await new Promise((r) => setTimeout(r, 500));
+  // The accounts already exist (the orchestrator imported them before its baseline), so the
+  // server's memory difference is the connections and sessions alone.
   process.send!({ warm: true });
   await new Promise<void>((r) => process.once('message', () => r()));
-  const conns = await openAndLogin();
+  const conns = await openMany(task.url, task.count);
+  if (!task.bare) for (let i = 0; i < conns.length; i += 1000) await loginAll(task, conns.slice(i, i + 1000), `${task.tag}_`, i);
   process.send!({ ready: true, open: conns.length });
   await new Promise<void>((r) => process.once('message', () => r()));
   closeAll(conns);

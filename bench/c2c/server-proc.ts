@@ -13,6 +13,7 @@ import { WebSocketServer } from 'ws';
 const kind = process.env['PARLEY_BENCH_SERVER'] ?? 'parley';
 const gc = (globalThis as { gc?: () => void }).gc;
 let cleanup: () => Promise<void> = async () => {};
+let importAccounts: (prefix: string, count: number) => Promise<void> = async () => {};
 
 if (kind === 'bare-ws') {
   const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false });
@@ -51,17 +52,25 @@ if (kind === 'bare-ws') {
     app = created.app;
   }
   process.stdout.write(JSON.stringify({ port, sdkAppId: app.sdkAppId, secretKey: app.secretKey }) + '\n');
+  importAccounts = async (prefix, count) => {
+    for (let i = 0; i < count; i += 1000) {
+      const batch = Array.from({ length: Math.min(1000, count - i) }, (_, k) => ({ userID: `${prefix}${i + k}` }));
+      await parley.services.store.accounts.importAccounts(app.sdkAppId, batch);
+    }
+  };
   cleanup = async () => {
     await parley.close();
     rmSync(dir, { recursive: true, force: true });
   };
 }
 
-process.on('message', (m: { cmd: string }) => {
-  if (m.cmd === 'stats') {
+process.on('message', (m: { cmd: string; prefix?: string; count?: number }) => {
+  if (m.cmd === 'import') {
+    void importAccounts(m.prefix!, m.count!).then(() => process.send!({ imported: true }));
+  } else if (m.cmd === 'stats') {
     gc?.();
     const mem = process.memoryUsage();
-    process.send!({ cpu: process.cpuUsage(), rss: mem.rss, heapUsed: mem.heapUsed, external: mem.external });
+    process.send!({ cpu: process.cpuUsage(), rss: mem.rss, heapUsed: mem.heapUsed, heapTotal: mem.heapTotal, external: mem.external, arrayBuffers: mem.arrayBuffers });
   } else if (m.cmd === 'snapshot') {
     gc?.();
     const file = v8.writeHeapSnapshot((m as { cmd: string; file?: string }).file);

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { configFromEnv, type ServerConfig } from './config.ts';
 import { AccountDirectory } from './core/account-directory.ts';
 import { SessionRegistry } from './core/session-registry.ts';
-import { KeyedRateLimiter } from './core/token-bucket.ts';
+import { WindowCounter } from './core/window-counter.ts';
 import { openEngines, type EngineOverrides } from './engines.ts';
 import { OpRouter } from './gateway/op-router.ts';
 import { registerMessageOps } from './gateway/ops/message-ops.ts';
@@ -99,7 +99,7 @@ export async function createParley(options: ParleyOptions = {}): Promise<Parley>
     groups, committer,
     apps: { getApp: (id) => apps.get(id) },
     tickets: verifier,
-    loginLimiter: new KeyedRateLimiter(config.loginBurstPer10s / 10, config.loginBurstPer10s),
+    loginLimiter: new WindowCounter(config.loginBurstPer10s, 10_000),
     expiry: new ExpiryWheel(),
     liveRooms: liveFront,
     events: content.hooks,

@@ -7,7 +7,7 @@ import type { VerifyResult } from '@parley/usersig';
 import type { ServerConfig } from './config.ts';
 import type { AccountDirectory } from './core/account-directory.ts';
 import type { SessionRegistry } from './core/session-registry.ts';
-import type { KeyedRateLimiter } from './core/token-bucket.ts';
+import type { WindowCounter } from './core/window-counter.ts';
 import type { C2CService } from './messaging/c2c-service.ts';
 import type { ExpiryWheel } from './gateway/expiry-wheel.ts';
 import type { ParleyEvents } from './messaging/content-hooks.ts';
@@ -25,7 +25,7 @@ export interface AppLookup {
 }
 
 export interface TicketCheck {
-  verify(app: AppRecord, identifier: string, userSig: string, nowSeconds?: number): VerifyResult;
+  verify(app: AppRecord, identifier: string, userSig: string, nowSeconds?: number, remember?: boolean): VerifyResult;
 }
 
 export interface Services {
@@ -41,7 +41,8 @@ export interface Services {
   groups: GroupService;
   /** The one group-commit queue every durable message goes through. */
   committer: GroupCommitter;
-  loginLimiter: KeyedRateLimiter;
+  /** Logins per user per 10 s (2025 above it). */
+  loginLimiter: WindowCounter;
   /** Closes sessions when their ticket expires. */
   expiry: ExpiryWheel;
   /** AVChatRoom/BChatRoom fan-out engine (live/live-engine.ts). */

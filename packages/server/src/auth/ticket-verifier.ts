@@ -6,6 +6,8 @@
  * typically signs one admin ticket and reuses it for every REST call until it expires, and an HMAC
  * or (much dearer) ECDSA check per call would be wasted. A hit re-checks the expiry and that the
  * app's keys are still the ones the ticket was verified with, so a rotated key takes effect at once.
+ * Client logins pass `remember: false`: each of their tickets is used once per connection, and
+ * remembering 10,000 of them would only cost memory.
  */
 import { Codes, isValidUserID } from '@parley/protocol';
 import { verifyUserSig, type VerifyResult } from '@parley/usersig';
@@ -33,14 +35,14 @@ export class TicketVerifier {
     this.maxEntries = Math.max(1, opts.maxEntries ?? 10_000);
   }
 
-  verify(app: AppRecord, identifier: string, userSig: string, nowSeconds = Math.floor(Date.now() / 1000)): VerifyResult {
+  verify(app: AppRecord, identifier: string, userSig: string, nowSeconds = Math.floor(Date.now() / 1000), remember = true): VerifyResult {
     if (!isValidUserID(identifier)) {
       return { ok: false, code: Codes.INVALID_PARAMETER.code, reason: 'The UserID must be 1 to 32 characters of A-Z, a-z, 0-9, _ and -' };
     }
     if (typeof userSig !== 'string' || userSig === '') return { ok: false, code: Codes.USERSIG_EMPTY.code, reason: Codes.USERSIG_EMPTY.message };
 
     const key = `${app.sdkAppId}\u0000${identifier}\u0000${userSig}`;
-    const hit = this.cache.get(key);
+    const hit = remember ? this.cache.get(key) : undefined;
     if (hit) {
       this.cache.delete(key);
       if (hit.secretKey === app.secretKey && hit.publicKeyPem === app.publicKeyPem) {
@@ -56,7 +58,7 @@ export class TicketVerifier {
     const opts: Parameters<typeof verifyUserSig>[1] = { sdkAppId: app.sdkAppId, identifier, secretKey: app.secretKey, now: nowSeconds };
     if (app.publicKeyPem !== undefined) opts.publicKeyPem = app.publicKeyPem;
     const result = verifyUserSig(userSig, opts);
-    if (result.ok) {
+    if (result.ok && remember) {
       if (this.cache.size >= this.maxEntries) {
         const oldest = this.cache.keys().next().value;
         if (oldest !== undefined) this.cache.delete(oldest);

@@ -7,36 +7,44 @@
 import type { AccountStore } from '../store/account-store.ts';
 
 export class AccountDirectory {
-  readonly #known = new Set<string>();
+  /** app → known user IDs (nested so the userID string itself is the key; no composite string). */
+  readonly #known = new Map<number, Set<string>>();
+  #size = 0;
 
   constructor(private readonly accounts: AccountStore, private readonly maxEntries = 500_000) {}
 
   async exists(sdkAppId: number, userID: string): Promise<boolean> {
-    const key = `${sdkAppId}:${userID}`;
-    if (this.#known.has(key)) return true;
+    if (this.#known.get(sdkAppId)?.has(userID)) return true;
     const found = (await this.accounts.getAccounts(sdkAppId, [userID])).has(userID);
-    if (found) this.#remember(key);
+    if (found) this.#remember(sdkAppId, userID);
     return found;
   }
 
   /** Creates the account at first login. */
   async ensure(sdkAppId: number, userID: string): Promise<void> {
-    const key = `${sdkAppId}:${userID}`;
-    if (this.#known.has(key)) return;
+    if (this.#known.get(sdkAppId)?.has(userID)) return;
     await this.accounts.ensureAccount(sdkAppId, userID);
-    this.#remember(key);
+    this.#remember(sdkAppId, userID);
   }
 
   /** Forgets deleted accounts. */
   forget(sdkAppId: number, userIDs: readonly string[]): void {
-    for (const id of userIDs) this.#known.delete(`${sdkAppId}:${id}`);
+    const set = this.#known.get(sdkAppId);
+    if (!set) return;
+    for (const id of userIDs) if (set.delete(id)) this.#size--;
   }
 
-  #remember(key: string): void {
-    if (this.#known.size >= this.maxEntries) {
-      const first = this.#known.values().next().value;
-      if (first !== undefined) this.#known.delete(first);
+  #remember(sdkAppId: number, userID: string): void {
+    if (this.#size >= this.maxEntries) {
+      // Full: start over (cheap, and only a cache of positive answers is lost).
+      this.#known.clear();
+      this.#size = 0;
     }
-    this.#known.add(key);
+    let set = this.#known.get(sdkAppId);
+    if (!set) this.#known.set(sdkAppId, (set = new Set()));
+    if (!set.has(userID)) {
+      set.add(userID);
+      this.#size++;
+    }
   }
 }

@@ -29,7 +29,8 @@ const RESYNC_CHUNK = 2_000;
 const RESYNC_TICK_MS = 20;
 
 export class SessionRegistry {
-  readonly #byUser = new Map<string, PushTarget[]>();
+  /** app → user → sessions; nested so no composite key string is kept per user. */
+  readonly #byApp = new Map<number, Map<string, PushTarget[]>>();
   #count = 0;
 
   constructor(
@@ -49,10 +50,11 @@ export class SessionRegistry {
 
   /** Registers a session; resolves once pushes published anywhere in the cluster will reach it. */
   async add(target: PushTarget): Promise<void> {
-    const key = `${target.sdkAppId}:${target.userID}`;
-    const sessions = this.#byUser.get(key);
+    let users = this.#byApp.get(target.sdkAppId);
+    if (!users) this.#byApp.set(target.sdkAppId, (users = new Map()));
+    const sessions = users.get(target.userID);
     if (sessions) sessions.push(target);
-    else this.#byUser.set(key, [target]);
+    else users.set(target.userID, [target]);
     this.#count++;
     if (!this.clustered) return;
     try {
@@ -96,13 +98,13 @@ export class SessionRegistry {
   }
 
   async remove(target: PushTarget): Promise<void> {
-    const key = `${target.sdkAppId}:${target.userID}`;
-    const sessions = this.#byUser.get(key);
+    const users = this.#byApp.get(target.sdkAppId);
+    const sessions = users?.get(target.userID);
     const i = sessions ? sessions.indexOf(target) : -1;
-    if (!sessions || i < 0) return;
+    if (!users || !sessions || i < 0) return;
     sessions.splice(i, 1);
     this.#count--;
-    if (sessions.length === 0) this.#byUser.delete(key);
+    if (sessions.length === 0) users.delete(target.userID);
     if (!this.clustered) return;
     if (sessions.length === 0) await this.bus.unsubscribe(userChannel(target.sdkAppId, target.userID)).catch(() => {});
     await this.presence.removeSession(target.sdkAppId, target.userID, target.sessionId).catch((err: unknown) => {
@@ -111,19 +113,19 @@ export class SessionRegistry {
   }
 
   localSessions(sdkAppId: number, userID: string): PushTarget[] {
-    return this.#byUser.get(`${sdkAppId}:${userID}`)?.slice() ?? [];
+    return this.#get(sdkAppId, userID)?.slice() ?? [];
   }
 
   /** The user's sessions on every node, oldest first. */
   async sessionsOf(sdkAppId: number, userID: string): Promise<SessionInfo[]> {
     if (this.clustered) return this.presence.sessions(sdkAppId, userID);
-    return (this.#byUser.get(`${sdkAppId}:${userID}`) ?? []).map((t) => this.#info(t));
+    return (this.#get(sdkAppId, userID) ?? []).map((t) => this.#info(t));
   }
 
   /** Sessions of many users at once (query_online_status); offline users map to []. */
   async onlineOf(sdkAppId: number, userIDs: string[]): Promise<Map<string, SessionInfo[]>> {
     if (this.clustered) return this.presence.sessionsOf(sdkAppId, userIDs);
-    return new Map(userIDs.map((u) => [u, (this.#byUser.get(`${sdkAppId}:${u}`) ?? []).map((t) => this.#info(t))]));
+    return new Map(userIDs.map((u) => [u, (this.#get(sdkAppId, u) ?? []).map((t) => this.#info(t))]));
   }
 
   /** Delivers an encoded push to every session of the user, except one (the origin of a send). */
@@ -156,7 +158,11 @@ export class SessionRegistry {
 
   /** Every local session (for shutdown and sweeps). */
   *all(): IterableIterator<PushTarget> {
-    for (const sessions of this.#byUser.values()) yield* sessions;
+    for (const users of this.#byApp.values()) for (const sessions of users.values()) yield* sessions;
+  }
+
+  #get(sdkAppId: number, userID: string): PushTarget[] | undefined {
+    return this.#byApp.get(sdkAppId)?.get(userID);
   }
 
   #info(t: PushTarget): SessionInfo {
@@ -164,13 +170,13 @@ export class SessionRegistry {
   }
 
   #deliverLocal(sdkAppId: number, userID: string, frame: string, except: string): void {
-    const sessions = this.#byUser.get(`${sdkAppId}:${userID}`);
+    const sessions = this.#get(sdkAppId, userID);
     if (!sessions) return;
     for (const s of sessions) if (s.sessionId !== except) s.push(frame);
   }
 
   #kickLocal(sdkAppId: number, userID: string, ids: string[] | 'all', reason: KickReason, code: number, message: string): number {
-    const sessions = this.#byUser.get(`${sdkAppId}:${userID}`);
+    const sessions = this.#get(sdkAppId, userID);
     if (!sessions) return 0;
     let n = 0;
     for (const s of sessions.slice()) {

@@ -10,7 +10,6 @@ import type { ClientConnection } from './client-connection.ts';
 
 export class ExpiryWheel {
   readonly #buckets = new Map<number, Set<ClientConnection>>();
-  readonly #bucketOf = new WeakMap<ClientConnection, number>();
   #last: number;
   readonly #timer: NodeJS.Timeout;
 
@@ -29,13 +28,13 @@ export class ExpiryWheel {
     let bucket = this.#buckets.get(second);
     if (!bucket) this.#buckets.set(second, (bucket = new Set()));
     bucket.add(conn);
-    this.#bucketOf.set(conn, second);
+    conn.expiryBucket = second;
   }
 
   disarm(conn: ClientConnection): void {
-    const second = this.#bucketOf.get(conn);
-    if (second === undefined) return;
-    this.#bucketOf.delete(conn);
+    const second = conn.expiryBucket;
+    if (second === 0) return;
+    conn.expiryBucket = 0;
     const bucket = this.#buckets.get(second);
     bucket?.delete(conn);
     if (bucket?.size === 0) this.#buckets.delete(second);
@@ -48,7 +47,7 @@ export class ExpiryWheel {
       if (!bucket) continue;
       this.#buckets.delete(s);
       for (const conn of bucket) {
-        this.#bucketOf.delete(conn);
+        conn.expiryBucket = 0;
         const session = conn.session;
         if (conn.closed || !session) continue;
         conn.push(`{"push":"userSigExpired","data":{"expireAt":${session.expireAt}}}`);

@@ -147,7 +147,7 @@ function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
     conn.reply(0, Codes.PROTOCOL_BAD_FRAME.code, 'Binary frames are not part of the protocol');
     return;
   }
-  void ws[kGateway].handle(conn, data.toString(), conn.requestBucket.take(now));
+  void ws[kGateway].handle(conn, data.toString(), conn.takeRequest(now));
 }
 
 function onPong(this: WebSocket): void {

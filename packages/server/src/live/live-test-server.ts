@@ -12,7 +12,7 @@ import { MemoryBus, type MemoryBusHub } from '../bus/bus.memory.ts';
 import type { Bus } from '../bus/bus.ts';
 import { configFromEnv, type ServerConfig } from '../config.ts';
 import { SessionRegistry } from '../core/session-registry.ts';
-import { KeyedRateLimiter } from '../core/token-bucket.ts';
+import { WindowCounter } from '../core/window-counter.ts';
 import { ParleyError } from '../errors.ts';
 import type { ClientConnection } from '../gateway/client-connection.ts';
 import { ExpiryWheel } from '../gateway/expiry-wheel.ts';
@@ -83,7 +83,7 @@ export async function startLiveTestServer(opts: LiveTestServerOptions = {}): Pro
   const expiry = new ExpiryWheel();
   const services = {
     config, metrics, logger, sessions, presence, liveRooms: engine,
-    loginLimiter: new KeyedRateLimiter(1000, 1000),
+    loginLimiter: new WindowCounter(1000, 1000),
     expiry,
     apps: { getApp: async (id: number) => appOf(id) },
     now: Date.now,

@@ -20,7 +20,9 @@ interface Pending {
 
 export class DailyStats {
   private pending = new Map<string, Pending>();
-  private seen = new Set<string>();
+  /** Keys written today: "app|kind" → keys. Nested so no composite string is built per message. */
+  private seen = new Map<string, Set<string>>();
+  private seenCount = 0;
   private seenDay = '';
   private readonly timer: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
@@ -72,7 +74,7 @@ export class DailyStats {
 
   private add(p: Pending, sdkAppId: number, kind: string, key: string): void {
     // Keys already written today are skipped (the store would ignore them anyway).
-    if (this.seen.size > 0 && this.seenDay === this.day && this.seen.has(`${sdkAppId}|${kind}|${key}`)) return;
+    if (this.seenCount > 0 && this.seenDay === this.day && this.seen.get(kindKey(sdkAppId, kind))?.has(key)) return;
     (p.distinct[kind] ??= new Set()).add(key);
   }
 
@@ -126,12 +128,22 @@ export class DailyStats {
       const today = this.today();
       if (this.seenDay !== today) {
         this.seen.clear();
+        this.seenCount = 0;
         this.seenDay = today;
       }
       for (const d of deltas) {
         if (d.day !== today) continue;
         for (const [kind, keys] of Object.entries(d.distinct)) {
-          for (const k of keys) if (this.seen.size < this.maxSeen) this.seen.add(`${d.sdkAppId}|${kind}|${k}`);
+          const kk = kindKey(d.sdkAppId, kind);
+          let set = this.seen.get(kk);
+          if (!set) this.seen.set(kk, (set = new Set()));
+          for (const k of keys) {
+            if (this.seenCount >= this.maxSeen) break;
+            if (!set.has(k)) {
+              set.add(k);
+              this.seenCount++;
+            }
+          }
         }
       }
     } catch (err) {
@@ -148,4 +160,14 @@ export class DailyStats {
       this.logger?.warn({ err }, 'writing daily figures failed; will retry');
     }
   }
+}
+
+const kindKeys = new Map<number, Map<string, string>>();
+/** "app|kind", interned: the same few strings serve every lookup. */
+function kindKey(sdkAppId: number, kind: string): string {
+  let byKind = kindKeys.get(sdkAppId);
+  if (!byKind) kindKeys.set(sdkAppId, (byKind = new Map()));
+  let k = byKind.get(kind);
+  if (k === undefined) byKind.set(kind, (k = `${sdkAppId}|${kind}`));
+  return k;
 }

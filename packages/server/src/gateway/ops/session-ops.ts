@@ -6,13 +6,12 @@
  * to its user channel) BEFORE the inbox position is read, so every event committed after that read
  * is pushed to it, and everything before is ≤ the returned `inboxSeq`.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Codes, PROTOCOL_VERSION, type GuestLoginRequest, type LoginRequest, type LoginResponse, type Platform, type RenewTicketRequest } from '@parley/protocol';
 import { genUserSigV2 } from '@parley/usersig';
 import { ParleyError } from '../../errors.ts';
 import { sessionsToKick } from '../../core/login-policy.ts';
 import { markLoggedOut } from '../../messaging/content-hooks.ts';
-import { TokenBucket } from '../../core/token-bucket.ts';
 import type { AppRecord } from '../../store/app-store.ts';
 import { CloseCodes } from '../close-codes.ts';
 import type { OpContext, OpRouter } from '../op-router.ts';
@@ -56,7 +55,7 @@ export function registerSessionOps(router: OpRouter): void {
   router.public('login', validateLogin, async (ctx, req) => {
     const app = await beginLogin(ctx, req.sdkAppId, req.protocolVersion);
     const { services } = ctx;
-    const check = services.tickets.verify(app, req.userID, req.userSig);
+    const check = services.tickets.verify(app, req.userID, req.userSig, undefined, false);
     if (!check.ok) throw new ParleyError(check.code, check.reason);
     const account = (await services.store.accounts.getAccounts(app.sdkAppId, [req.userID])).get(req.userID);
     if (account && check.ticket.time <= account.ticketsRevokedAt) throw new ParleyError(Codes.USERSIG_REVOKED);
@@ -75,7 +74,7 @@ export function registerSessionOps(router: OpRouter): void {
 
   router.session('renewTicket', validateRenew, (ctx, req) => {
     const { session } = ctx;
-    const check = ctx.services.tickets.verify(session.app, session.userID, req.userSig);
+    const check = ctx.services.tickets.verify(session.app, session.userID, req.userSig, undefined, false);
     if (!check.ok) throw new ParleyError(check.code, check.reason);
     session.expireAt = check.ticket.time + check.ticket.expire;
     ctx.services.expiry.arm(ctx.conn);
@@ -125,11 +124,10 @@ async function completeLogin(
     }
     if (conn.closed) throw new ParleyError(Codes.NOT_LOGGED_IN, 'Connection closed during login');
     conn.session = {
-      app, userID, sessionId: randomUUID(), platform, loginAt: now, expireAt, guest,
+      app, userID, sessionId: randomBytes(9).toString('base64url'), platform, loginAt: now, expireAt, guest,
       ...(nick !== undefined && { nick }), ...(avatar !== undefined && { avatar }),
     };
-    const rate = app.settings.clientRequestsPerSecond;
-    conn.requestBucket = new TokenBucket(rate, rate * 2, now);
+    conn.setRequestRate(app.settings.clientRequestsPerSecond);
     try {
       await services.sessions.add(conn);
     } catch (err) {
