@@ -13,6 +13,11 @@ export class AccountDirectory {
 
   constructor(private readonly accounts: AccountStore, private readonly maxEntries = 500_000) {}
 
+  /** True when the account is known to exist without asking the store (the send path's fast check). */
+  known(sdkAppId: number, userID: string): boolean {
+    return this.#known.get(sdkAppId)?.has(userID) === true;
+  }
+
   async exists(sdkAppId: number, userID: string): Promise<boolean> {
     if (this.#known.get(sdkAppId)?.has(userID)) return true;
     const found = (await this.accounts.getAccounts(sdkAppId, [userID])).has(userID);

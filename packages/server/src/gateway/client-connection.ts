@@ -52,7 +52,8 @@ export class ClientConnection implements PushTarget {
 
   #queue: string[] = [];
   #queuedBytes = 0;
-  #flushTimer: NodeJS.Timeout | undefined;
+  /** True while the connection waits in the shared flush list. */
+  #pendingFlush = false;
   #overSince = 0;
 
   constructor(
@@ -105,10 +106,9 @@ export class ClientConnection implements PushTarget {
     this.#queue.push(frame);
     this.#queuedBytes += frame.length;
     if (this.#checkPressure()) return;
-    if (this.#flushTimer === undefined) {
-      this.#flushTimer = this.limits.coalesceMs > 0
-        ? setTimeout(flushConnection, this.limits.coalesceMs, this)
-        : (setImmediate(flushConnection, this) as unknown as NodeJS.Timeout);
+    if (!this.#pendingFlush) {
+      this.#pendingFlush = true;
+      scheduleFlush(this, this.limits.coalesceMs);
     }
   }
 
@@ -118,7 +118,7 @@ export class ClientConnection implements PushTarget {
   }
 
   flush(): void {
-    this.#flushTimer = undefined;
+    this.#pendingFlush = false;
     if (this.closed || this.#queue.length === 0) return;
     const q = this.#queue;
     const text = q.length === 1 ? q[0]! : `[${q.join(',')}]`;
@@ -136,7 +136,6 @@ export class ClientConnection implements PushTarget {
   /** Flushes what is queued, then closes with an application close code. */
   close(code: number, reason: string): void {
     if (this.closed) return;
-    if (this.#flushTimer !== undefined) clearTimeout(this.#flushTimer);
     this.flush();
     this.closed = true;
     try {
@@ -174,6 +173,24 @@ export class ClientConnection implements PushTarget {
   }
 }
 
-function flushConnection(conn: ClientConnection): void {
-  conn.flush();
+/*
+ * One timer for every connection with frames waiting, not one per connection: at thousands of
+ * sends per second a timer per connection per window is a large share of the allocation.
+ */
+let waiting: ClientConnection[] = [];
+let armed = false;
+
+function scheduleFlush(conn: ClientConnection, coalesceMs: number): void {
+  waiting.push(conn);
+  if (armed) return;
+  armed = true;
+  if (coalesceMs > 0) setTimeout(flushWaiting, coalesceMs);
+  else setImmediate(flushWaiting);
+}
+
+function flushWaiting(): void {
+  const list = waiting;
+  waiting = [];
+  armed = false;
+  for (const conn of list) conn.flush();
 }

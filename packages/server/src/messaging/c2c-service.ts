@@ -8,11 +8,11 @@ import { Codes, formatMsgKey, isValidUserID, parseMsgKey, type Priority, PRIORIT
 import { ParleyError, RawJson } from '../errors.ts';
 import type { AccountDirectory } from '../core/account-directory.ts';
 import type { SessionRegistry } from '../core/session-registry.ts';
-import type { MessageStore, StoredMessage } from '../store/message-store.ts';
+import type { MessageStore, NewMessage, StoredMessage } from '../store/message-store.ts';
 import type { GroupCommitter } from './group-commit.ts';
 import { validateMsgBody } from './message-validation.ts';
 import { encodeInboxRow, encodeWireMessage, inboxMessageEvent, inboxPush } from './wire-encoding.ts';
-import type { MessageHooks } from './message-hooks.ts';
+import type { BeforeSendInput, MessageHooks } from './message-hooks.ts';
 
 export function c2cConvId(a: string, b: string): string {
   return a < b ? `c2c:${a}:${b}` : `c2c:${b}:${a}`;
@@ -66,12 +66,17 @@ export class C2CService {
     if (!PRIORITIES.includes(priority)) throw new ParleyError(Codes.SDK_INVALID_PARAMETER, 'Unknown priority');
     let { body, encoded } = validateMsgBody(input.body, input.cloudCustomData);
     let cloudCustomData = input.cloudCustomData;
-    if (!(await this.directory.exists(input.sdkAppId, input.to))) {
+    if (!this.directory.known(input.sdkAppId, input.to) && !(await this.directory.exists(input.sdkAppId, input.to))) {
       throw new ParleyError(Codes.RECEIVER_NOT_FOUND, `The receiver ${input.to} does not exist`);
     }
     const time = Math.floor(this.now() / 1000);
     if (input.runHooks !== false) {
-      const decision = await this.hooks.beforeC2C({ ...input, body, time });
+      const before: BeforeSendInput = { sdkAppId: input.sdkAppId, from: input.from, to: input.to, body, random: input.random, time };
+      if (cloudCustomData !== undefined) before.cloudCustomData = cloudCustomData;
+      if (input.onlineOnly) before.onlineOnly = true;
+      if (input.platform !== undefined) before.platform = input.platform;
+      if (input.beforeCallback === false) before.beforeCallback = false;
+      const decision = await this.hooks.beforeC2C(before);
       if (decision.action === 'drop') {
         const message = this.#transient(input, encoded, priority, time, cloudCustomData);
         return { wire: encodeWireMessage(message, 'C2C', input.onlineOnly), message, duplicate: false, dropped: true };
@@ -90,7 +95,7 @@ export class C2CService {
     }
 
     const inboxUsers = input.from === input.to || input.senderSync === 'none' ? [input.to] : [input.to, input.from];
-    const result = await this.committer.append({
+    const message: NewMessage = {
       sdkAppId: input.sdkAppId,
       convId: c2cConvId(input.from, input.to),
       from: input.from,
@@ -100,12 +105,13 @@ export class C2CService {
       time,
       body: encoded,
       priority,
-      ...(cloudCustomData !== undefined && { cloudCustomData }),
-      ...(input.nick !== undefined && { nick: input.nick }),
-      ...(input.avatar !== undefined && { avatar: input.avatar }),
-      ...(input.clientMsgId !== undefined && { clientMsgId: input.clientMsgId }),
       inboxUsers,
-    });
+    };
+    if (cloudCustomData !== undefined) message.cloudCustomData = cloudCustomData;
+    if (input.nick !== undefined) message.nick = input.nick;
+    if (input.avatar !== undefined) message.avatar = input.avatar;
+    if (input.clientMsgId !== undefined) message.clientMsgId = input.clientMsgId;
+    const result = await this.committer.append(message);
     const wire = encodeWireMessage(result.message, 'C2C');
     if (!result.duplicate) {
       for (let i = 0; i < inboxUsers.length; i++) {

@@ -5,7 +5,7 @@
  */
 import { Codes, parseConversationID, type DeleteConversationRequest, type GetMessageListRequest, type RevokeMessageRequest, type SendMessageRequest, type SetMessageReadRequest, type SyncRequest } from '@parley/protocol';
 import { ParleyError, RawJson } from '../../errors.ts';
-import { c2cConvId } from '../../messaging/c2c-service.ts';
+import { c2cConvId, type C2CSendInput } from '../../messaging/c2c-service.ts';
 import { encodeWireMessage } from '../../messaging/wire-encoding.ts';
 import type { LoggedInContext, OpRouter } from '../op-router.ts';
 import { ajv } from './validator.ts';
@@ -97,8 +97,8 @@ export function registerMessageOps(router: OpRouter): void {
   router.session('sendMessage', validateSend, async (ctx, req) => {
     if (req.type === 'GROUP') return groupDelegate.send ? groupDelegate.send(ctx, req) : noGroups();
     const { session, services } = ctx;
-    const guest = session.app.mode === 'guest';
-    const r = await services.c2c.send({
+    // Built field by field: this runs for every message, and conditional spreads allocate.
+    const input: C2CSendInput = {
       sdkAppId: session.app.sdkAppId,
       from: session.userID,
       to: req.to,
@@ -106,16 +106,19 @@ export function registerMessageOps(router: OpRouter): void {
       dedupKey: `c:${req.clientMsgId}`,
       clientMsgId: req.clientMsgId,
       random: req.random ?? (Math.random() * 0xffffffff) >>> 0,
-      ...(req.priority !== undefined && { priority: req.priority }),
-      ...(req.cloudCustomData !== undefined && { cloudCustomData: req.cloudCustomData }),
-      // Guest-mode apps carry the sender's display identity in the message, as live-room apps do.
-      ...(guest && req.nick !== undefined && { nick: req.nick }),
-      ...(guest && req.avatar !== undefined && { avatar: req.avatar }),
-      ...(guest && req.nick === undefined && session.nick !== undefined && { nick: session.nick }),
       onlineOnly: req.onlineOnly === true,
       senderSync: 'push',
       platform: session.platform,
-    });
+    };
+    if (req.priority !== undefined) input.priority = req.priority;
+    if (req.cloudCustomData !== undefined) input.cloudCustomData = req.cloudCustomData;
+    if (session.app.mode === 'guest') {
+      // Guest-mode apps carry the sender's display identity in the message, as live-room apps do.
+      const nick = req.nick ?? session.nick;
+      if (nick !== undefined) input.nick = nick;
+      if (req.avatar !== undefined) input.avatar = req.avatar;
+    }
+    const r = await services.c2c.send(input);
     return new RawJson(`{"message":${r.wire}}`);
   });
 
