@@ -76,7 +76,7 @@ export async function createParley(options: ParleyOptions = {}): Promise<Parley>
   const directory = new AccountDirectory(store.accounts);
   const committer = new GroupCommitter(store.messages, config.groupCommitMaxBatch);
   // Sensitive words, global mute, webhooks and daily figures around every send (messaging/content-hooks.ts).
-  const content = createContentServices({ store, bus, getApp: (id) => apps.get(id), metrics, logger, now: () => services.now() });
+  const content = createContentServices({ store, bus, getApp: (id) => apps.get(id), peekApp: (id) => apps.peek(id), metrics, logger, now: () => services.now() });
   const c2c = new C2CService(store.messages, committer, sessions, directory, content.hooks);
 
   const liveRooms = new LiveRoomEngine({

@@ -59,6 +59,12 @@ export class AppRegistry {
     return app;
   }
 
+  /** The cached app when fresh, else undefined (no I/O): lets hot paths skip an await. */
+  peek(sdkAppId: number): AppRecord | undefined {
+    const hit = this.cache.get(sdkAppId);
+    return hit && this.now() - hit.at < this.ttlMs ? hit.app : undefined;
+  }
+
   /** Like get, but a missing app is SDKAPPID_NOT_FOUND. */
   async require(sdkAppId: number): Promise<AppRecord> {
     const app = await this.get(sdkAppId);

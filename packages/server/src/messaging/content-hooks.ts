@@ -36,6 +36,7 @@ import type { BeforeSendInput, HookDecision, MessageHooks } from './message-hook
 
 export interface ContentHooksDeps {
   getApp(sdkAppId: number): Promise<AppRecord | undefined>;
+  peekApp?(sdkAppId: number): AppRecord | undefined;
   messages: MessageStore;
   filter: DirtyWordFilter;
   mutes: GlobalMute;
@@ -90,11 +91,12 @@ export class ContentHooks implements MessageHooks, GroupMessageHooks, ParleyEven
 
   async beforeC2C(input: BeforeSendInput): Promise<HookDecision> {
     const { sdkAppId, from } = input;
-    const muted = await this.d.mutes.isMuted(sdkAppId, from, 'c2c');
+    // Cached answers are read synchronously: an await per check costs on every message.
+    const muted = this.d.mutes.peek(sdkAppId, from, 'c2c') ?? (await this.d.mutes.isMuted(sdkAppId, from, 'c2c'));
     if (muted) throw new ParleyError(Codes.SENDER_MUTED, muted === 0xffffffff ? 'The sender is muted' : `The sender is muted until ${muted}`);
-    const app = await this.d.getApp(sdkAppId);
+    const app = this.d.peekApp?.(sdkAppId) ?? (await this.d.getApp(sdkAppId));
     const cb = callbackApp(app, sdkAppId);
-    await this.d.filter.load(sdkAppId); // settled at once once the app's list is cached
+    if (!this.d.filter.isLoaded(sdkAppId)) await this.d.filter.load(sdkAppId);
     const hit = this.d.filter.check(sdkAppId, input.body);
     if (!hit.ok) {
       this.#afterC2CRefused(cb, input, Codes.DIRTY_WORD.code, Codes.DIRTY_WORD.message);
@@ -118,7 +120,7 @@ export class ContentHooks implements MessageHooks, GroupMessageHooks, ParleyEven
   }
 
   async #afterC2CSent(m: StoredMessage, body: MsgBody, platform: string): Promise<void> {
-    const cb = callbackApp(await this.d.getApp(m.sdkAppId), m.sdkAppId);
+    const cb = callbackApp(this.d.peekApp?.(m.sdkAppId) ?? (await this.d.getApp(m.sdkAppId)), m.sdkAppId);
     if (enabledConfig(cb, 'C2C.CallbackAfterSendMsg') === undefined) return;
     const online = m.seq === 0;
     const unread = online ? 0 : await this.d.messages.unreadCount(m.sdkAppId, m.to, m.convId).catch(() => 0);
@@ -255,6 +257,8 @@ export interface ContentServicesDeps {
   store: Store;
   bus: Bus;
   getApp(sdkAppId: number): Promise<AppRecord | undefined>;
+  /** The app if cached (no I/O); optional fast path for getApp. */
+  peekApp?(sdkAppId: number): AppRecord | undefined;
   metrics: Metrics;
   logger: Logger;
   now: () => number;
@@ -274,7 +278,7 @@ export function createContentServices(deps: ContentServicesDeps): ContentService
   const stats = new DailyStats(store.stats, now, logger);
   const dispatcher = new AfterEventDispatcher({ client, metrics, logger, ...(deps.afterQueueLimit !== undefined && { queueLimit: deps.afterQueueLimit }) });
   const hooks = new ContentHooks({
-    getApp: deps.getApp, messages: store.messages, filter, mutes, stats, dispatcher, callbacks: { client, metrics, logger }, logger, now,
+    getApp: deps.getApp, ...(deps.peekApp && { peekApp: deps.peekApp }), messages: store.messages, filter, mutes, stats, dispatcher, callbacks: { client, metrics, logger }, logger, now,
   });
   // Other nodes' changes: reload the app's words / forget the cached mute.
   void deps.bus.subscribe(CHANNEL, (payload) => {

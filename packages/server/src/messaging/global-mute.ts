@@ -54,6 +54,15 @@ export class GlobalMute {
     this.cache.delete(`${sdkAppId}:${userID}`);
   }
 
+  /** Like isMuted from the cache alone: undefined when the answer is not cached fresh (no I/O). */
+  peek(sdkAppId: number, userID: string, kind: 'c2c' | 'group'): number | undefined {
+    const hit = this.cache.get(`${sdkAppId}:${userID}`);
+    const now = this.now();
+    if (!hit || now - hit.at >= this.ttlMs) return undefined;
+    const until = kind === 'c2c' ? hit.rec.c2cUntil : hit.rec.groupUntil;
+    return until > Math.floor(now / 1000) ? until : 0;
+  }
+
   /** Whether the account is muted for C2C (`c2c`) or group messages now. */
   async isMuted(sdkAppId: number, userID: string, kind: 'c2c' | 'group'): Promise<number> {
     const rec = await this.get(sdkAppId, userID);

@@ -83,6 +83,11 @@ export class DirtyWordFilter {
     return word === undefined ? OK : { ok: false, word };
   }
 
+  /** True once the app's list is cached (`check` needs no `load` first). */
+  isLoaded(sdkAppId: number): boolean {
+    return this.apps.get(sdkAppId)?.matcher !== undefined;
+  }
+
   /** Loads (once) the app's list so `check` enforces it; concurrent callers share one read. */
   load(sdkAppId: number): Promise<void> {
     const e = this.apps.get(sdkAppId);
