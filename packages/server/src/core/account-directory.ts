@@ -10,6 +10,8 @@ export class AccountDirectory {
   /** app → known user IDs (nested so the userID string itself is the key; no composite string). */
   readonly #known = new Map<number, Set<string>>();
   #size = 0;
+  /** Accounts waiting to be created, per app, with the logins waiting on them. */
+  #creating = new Map<number, Map<string, { resolve(): void; reject(e: unknown): void }[]>>();
 
   constructor(private readonly accounts: AccountStore, private readonly maxEntries = 500_000) {}
 
@@ -25,11 +27,37 @@ export class AccountDirectory {
     return found;
   }
 
-  /** Creates the account at first login. */
-  async ensure(sdkAppId: number, userID: string): Promise<void> {
-    if (this.#known.get(sdkAppId)?.has(userID)) return;
-    await this.accounts.ensureAccount(sdkAppId, userID);
-    this.#remember(sdkAppId, userID);
+  /**
+   * Creates the account at first login. Creations that arrive together share one store write
+   * (one transaction instead of one per login: a login storm is mostly first logins).
+   */
+  ensure(sdkAppId: number, userID: string): Promise<void> {
+    if (this.#known.get(sdkAppId)?.has(userID)) return Promise.resolve();
+    let batch = this.#creating.get(sdkAppId);
+    if (!batch) {
+      batch = new Map();
+      this.#creating.set(sdkAppId, batch);
+      if (this.#creating.size === 1) setImmediate(() => void this.#createPending());
+    }
+    let waiters = batch.get(userID);
+    if (!waiters) batch.set(userID, (waiters = []));
+    return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
+  }
+
+  async #createPending(): Promise<void> {
+    const all = this.#creating;
+    this.#creating = new Map();
+    for (const [sdkAppId, batch] of all) {
+      try {
+        await this.accounts.importAccounts(sdkAppId, [...batch.keys()].map((userID) => ({ userID })));
+        for (const [userID, waiters] of batch) {
+          this.#remember(sdkAppId, userID);
+          for (const w of waiters) w.resolve();
+        }
+      } catch (err) {
+        for (const waiters of batch.values()) for (const w of waiters) w.reject(err);
+      }
+    }
   }
 
   /** Forgets deleted accounts. */
