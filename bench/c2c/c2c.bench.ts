@@ -25,10 +25,10 @@ const ONLY = new Set((process.env['C2C_ONLY'] ?? 'throughput,latency,logins,memo
 interface ServerInfo { port: number; sdkAppId: number; secretKey: string }
 interface Stats { cpu: { user: number; system: number }; rss: number; heapUsed: number; heapTotal: number; external: number }
 
-async function startServer(kind: 'parley' | 'bare-ws'): Promise<{ proc: ChildProcess; info: ServerInfo; stats(): Promise<Stats>; stop(): Promise<void> }> {
+async function startServer(kind: 'parley' | 'bare-ws', nodeFlags = process.env['C2C_NODE_FLAGS'] ?? '--max-semi-space-size=64'): Promise<{ proc: ChildProcess; info: ServerInfo; stats(): Promise<Stats>; stop(): Promise<void> }> {
   const proc = fork(resolve(here, 'server-proc.ts'), [], {
     // The same V8 flags as `npm start` (a larger young generation: fewer scavenges at high message rates).
-    execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env['C2C_NODE_FLAGS'] ?? '--max-semi-space-size=64').split(' ').filter(Boolean), ...(process.env['PARLEY_BENCH_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=' + process.env['PARLEY_BENCH_PROF']] : [])],
+    execArgv: ['--import', 'tsx', '--expose-gc', ...nodeFlags.split(' ').filter(Boolean), ...(process.env['PARLEY_BENCH_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=' + process.env['PARLEY_BENCH_PROF']] : [])],
     env: { ...process.env, PARLEY_BENCH_SERVER: kind, PARLEY_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
@@ -90,7 +90,9 @@ async function main() {
 
   if (ONLY.has('throughput') || ONLY.has('latency')) await throughputAndLatency();
   if (ONLY.has('logins')) await logins();
-  if (ONLY.has('memory')) await memory();
+  // Memory twice: with V8's default young generation, and with `npm start`'s larger one (a fixed
+  // cost that a before/after difference attributes to the connections).
+  if (ONLY.has('memory')) for (const flags of ['', '--max-semi-space-size=64']) await memory(flags);
 }
 
 async function throughputAndLatency() {
@@ -126,10 +128,10 @@ async function logins() {
   ]);
 }
 
-async function memory() {
+async function memory(flags: string) {
   const memRows = [];
   for (const kind of ['bare-ws', 'parley'] as const) {
-    const srv = await startServer(kind);
+    const srv = await startServer(kind, flags);
     const half = Math.ceil(IDLE / 2);
     const gens = [load({ kind: 'idle', count: half, tag: 'ia', ...target(kind, srv.info) }), load({ kind: 'idle', count: IDLE - half, tag: 'ib', ...target(kind, srv.info) })];
     const phase = (key: string) => Promise.all(gens.map((g) => new Promise<Record<string, any>>((res) => {
@@ -156,7 +158,7 @@ async function memory() {
     memRows.push({ system: kind, connections: open, rssPerConnKB: ((held.rss - base.rss) / open / 1024).toFixed(2), heapPerConnKB: ((held.heapUsed - base.heapUsed) / open / 1024).toFixed(2), heapTotalPerConnKB: ((held.heapTotal - base.heapTotal) / open / 1024).toFixed(2), externalPerConnKB: ((held.external - base.external) / open / 1024).toFixed(2) });
   }
   const ratio = Number(memRows[1]!.rssPerConnKB) / Number(memRows[0]!.rssPerConnKB);
-  console.log(`\n4. Idle logged-in connections: memory per connection (RSS after GC)`);
+  console.log(`\n4. Idle logged-in connections: memory per connection (RSS after GC), node flags: ${flags || '(defaults)'}`);
   console.table(memRows);
   console.log(`Parley / bare ws RSS per connection: ${ratio.toFixed(2)}x (floor: at most 1.5x)`);
 }
