@@ -9,6 +9,8 @@ import { ParleyError } from '../errors.ts';
 
 type FieldType = 'string' | 'number' | 'array';
 type Spec = Record<string, { type: FieldType; required: boolean }>;
+/** A spec as a list, built once: validation runs per element of every message. */
+type Fields = readonly (readonly [string, { type: FieldType; required: boolean }])[];
 
 const S = (required = false) => ({ type: 'string' as const, required });
 const N = (required = false) => ({ type: 'number' as const, required });
@@ -29,7 +31,8 @@ const SPECS: Record<(typeof ELEMENT_TYPES)[number], Spec> = {
   },
 };
 
-const IMAGE_INFO: Spec = { Type: N(true), Size: N(), Width: N(), Height: N(), URL: S(true) };
+const IMAGE_INFO: Fields = Object.entries({ Type: N(true), Size: N(), Width: N(), Height: N(), URL: S(true) } satisfies Spec);
+const FIELDS = new Map<string, Fields>(Object.entries(SPECS).map(([type, spec]) => [type, Object.entries(spec)]));
 
 function typeOk(v: unknown, t: FieldType): boolean {
   if (t === 'array') return Array.isArray(v);
@@ -37,13 +40,14 @@ function typeOk(v: unknown, t: FieldType): boolean {
   return typeof v === 'string';
 }
 
-function checkFields(obj: Record<string, unknown>, spec: Spec, where: string, bad: CodeInfo): void {
-  for (const [name, f] of Object.entries(spec)) {
+/** `where` names the object in an error; a function so the text is built only on failure. */
+function checkFields(obj: Record<string, unknown>, fields: Fields, where: () => string, bad: CodeInfo): void {
+  for (const [name, f] of fields) {
     const v = obj[name];
     if (v === undefined || v === null) {
-      if (f.required) throw new ParleyError(bad, `${where}.${name} is required`);
+      if (f.required) throw new ParleyError(bad, `${where()}.${name} is required`);
     } else if (!typeOk(v, f.type)) {
-      throw new ParleyError(bad, `${where}.${name} must be a ${f.type}`);
+      throw new ParleyError(bad, `${where()}.${name} must be a ${f.type}`);
     }
   }
 }
@@ -62,26 +66,28 @@ export function validateMsgBody(raw: unknown, cloudCustomData: string | undefine
   if (!Array.isArray(raw)) throw new ParleyError(Codes.MSG_BODY_NOT_ARRAY);
   if (raw.length === 0) throw new ParleyError(Codes.BAD_MSG_BODY, 'MsgBody is empty');
   let customs = 0;
-  raw.forEach((el: unknown, i) => {
-    const where = `MsgBody[${i}]`;
-    if (typeof el !== 'object' || el === null || Array.isArray(el)) throw new ParleyError(Codes.BAD_MSG_BODY, `${where} is not an object`);
+  for (let i = 0; i < raw.length; i++) {
+    const el: unknown = raw[i];
+    const where = () => `MsgBody[${i}]`;
+    if (typeof el !== 'object' || el === null || Array.isArray(el)) throw new ParleyError(Codes.BAD_MSG_BODY, `${where()} is not an object`);
     const { MsgType, MsgContent } = el as { MsgType?: unknown; MsgContent?: unknown };
-    if (typeof MsgType !== 'string' || !(MsgType in SPECS)) {
-      throw new ParleyError(Codes.BAD_MSG_BODY, `${where}.MsgType ${JSON.stringify(MsgType)} is not a sendable element type`);
+    const fields = typeof MsgType === 'string' ? FIELDS.get(MsgType) : undefined;
+    if (fields === undefined) {
+      throw new ParleyError(Codes.BAD_MSG_BODY, `${where()}.MsgType ${JSON.stringify(MsgType)} is not a sendable element type`);
     }
     if (typeof MsgContent !== 'object' || MsgContent === null || Array.isArray(MsgContent)) {
-      throw new ParleyError(Codes.BAD_MSG_BODY, `${where}.MsgContent is not an object`);
+      throw new ParleyError(Codes.BAD_MSG_BODY, `${where()}.MsgContent is not an object`);
     }
     const content = MsgContent as Record<string, unknown>;
-    checkFields(content, SPECS[MsgType as keyof typeof SPECS], `${where}.MsgContent`, Codes.BAD_MSG_BODY);
+    checkFields(content, fields, () => `${where()}.MsgContent`, Codes.BAD_MSG_BODY);
     if (MsgType === 'TIMCustomElem' && ++customs > 1) throw new ParleyError(Codes.BAD_MSG_BODY, 'At most one TIMCustomElem per message');
     if (MsgType === 'TIMImageElem') {
       (content['ImageInfoArray'] as unknown[]).forEach((info, j) => {
-        if (typeof info !== 'object' || info === null) throw new ParleyError(Codes.BAD_MSG_BODY, `${where}.ImageInfoArray[${j}] is not an object`);
-        checkFields(info as Record<string, unknown>, IMAGE_INFO, `${where}.ImageInfoArray[${j}]`, Codes.BAD_MSG_BODY);
+        if (typeof info !== 'object' || info === null) throw new ParleyError(Codes.BAD_MSG_BODY, `${where()}.ImageInfoArray[${j}] is not an object`);
+        checkFields(info as Record<string, unknown>, IMAGE_INFO, () => `${where()}.ImageInfoArray[${j}]`, Codes.BAD_MSG_BODY);
       });
     }
-  });
+  }
   const encoded = JSON.stringify(raw);
   const size = Buffer.byteLength(encoded) + (cloudCustomData ? Buffer.byteLength(cloudCustomData) : 0);
   if (size > MAX_MESSAGE_BYTES) throw new ParleyError(tooLarge, `The message is ${size} bytes; the limit is ${MAX_MESSAGE_BYTES}`);
