@@ -40,14 +40,18 @@ function typeOk(v: unknown, t: FieldType): boolean {
   return typeof v === 'string';
 }
 
-/** `where` names the object in an error; a function so the text is built only on failure. */
-function checkFields(obj: Record<string, unknown>, fields: Fields, where: () => string, bad: CodeInfo): void {
+/** Element `i` (and image info `j`): the error text is built only on failure. */
+function where(i: number, j = -1): string {
+  return j < 0 ? `MsgBody[${i}].MsgContent` : `MsgBody[${i}].MsgContent.ImageInfoArray[${j}]`;
+}
+
+function checkFields(obj: Record<string, unknown>, fields: Fields, i: number, j: number, bad: CodeInfo): void {
   for (const [name, f] of fields) {
     const v = obj[name];
     if (v === undefined || v === null) {
-      if (f.required) throw new ParleyError(bad, `${where()}.${name} is required`);
+      if (f.required) throw new ParleyError(bad, `${where(i, j)}.${name} is required`);
     } else if (!typeOk(v, f.type)) {
-      throw new ParleyError(bad, `${where()}.${name} must be a ${f.type}`);
+      throw new ParleyError(bad, `${where(i, j)}.${name} must be a ${f.type}`);
     }
   }
 }
@@ -68,23 +72,22 @@ export function validateMsgBody(raw: unknown, cloudCustomData: string | undefine
   let customs = 0;
   for (let i = 0; i < raw.length; i++) {
     const el: unknown = raw[i];
-    const where = () => `MsgBody[${i}]`;
-    if (typeof el !== 'object' || el === null || Array.isArray(el)) throw new ParleyError(Codes.BAD_MSG_BODY, `${where()} is not an object`);
+    if (typeof el !== 'object' || el === null || Array.isArray(el)) throw new ParleyError(Codes.BAD_MSG_BODY, `MsgBody[${i}] is not an object`);
     const { MsgType, MsgContent } = el as { MsgType?: unknown; MsgContent?: unknown };
     const fields = typeof MsgType === 'string' ? FIELDS.get(MsgType) : undefined;
     if (fields === undefined) {
-      throw new ParleyError(Codes.BAD_MSG_BODY, `${where()}.MsgType ${JSON.stringify(MsgType)} is not a sendable element type`);
+      throw new ParleyError(Codes.BAD_MSG_BODY, `MsgBody[${i}].MsgType ${JSON.stringify(MsgType)} is not a sendable element type`);
     }
     if (typeof MsgContent !== 'object' || MsgContent === null || Array.isArray(MsgContent)) {
-      throw new ParleyError(Codes.BAD_MSG_BODY, `${where()}.MsgContent is not an object`);
+      throw new ParleyError(Codes.BAD_MSG_BODY, `${where(i)} is not an object`);
     }
     const content = MsgContent as Record<string, unknown>;
-    checkFields(content, fields, () => `${where()}.MsgContent`, Codes.BAD_MSG_BODY);
+    checkFields(content, fields, i, -1, Codes.BAD_MSG_BODY);
     if (MsgType === 'TIMCustomElem' && ++customs > 1) throw new ParleyError(Codes.BAD_MSG_BODY, 'At most one TIMCustomElem per message');
     if (MsgType === 'TIMImageElem') {
       (content['ImageInfoArray'] as unknown[]).forEach((info, j) => {
-        if (typeof info !== 'object' || info === null) throw new ParleyError(Codes.BAD_MSG_BODY, `${where()}.ImageInfoArray[${j}] is not an object`);
-        checkFields(info as Record<string, unknown>, IMAGE_INFO, () => `${where()}.ImageInfoArray[${j}]`, Codes.BAD_MSG_BODY);
+        if (typeof info !== 'object' || info === null) throw new ParleyError(Codes.BAD_MSG_BODY, `${where(i, j)} is not an object`);
+        checkFields(info as Record<string, unknown>, IMAGE_INFO, i, j, Codes.BAD_MSG_BODY);
       });
     }
   }
