@@ -142,15 +142,37 @@ describe('admin console', { skip: skipReason !== undefined }, () => {
     await page.getByRole('button', { name: 'Show secret key' }).click();
     await page.getByText(secretKey).waitFor();
     await page.getByRole('button', { name: 'Hide' }).click();
+    await page.evaluate(() => window.scrollTo(0, 0));
     await shoot(page, 'console-settings');
 
-    // --- Live statistics: traffic, then the charts.
-    for (let i = 0; i < 20; i++) await dave.sendMessage(dave.createTextMessage({ to: 'erin', conversationType: 'C2C', payload: { text: `m${i}` } })).catch(() => {});
+    // --- Live statistics: two live rooms with viewers, then traffic while the charts run.
     await page.getByRole('button', { name: 'Live statistics' }).click();
     await page.locator('.uplot').first().waitFor();
+    await dave.createGroup({ type: 'AVChatRoom', name: 'Main stage', groupID: 'stage-1' });
+    await dave.createGroup({ type: 'AVChatRoom', name: 'Backstage', groupID: 'stage-2' });
+    const viewers: ChatSDK[] = [];
+    for (const [i, room] of ['stage-1', 'stage-1', 'stage-1', 'stage-2'].entries()) {
+      const v = readyClient(env, sdkAppId);
+      clients.push(v);
+      viewers.push(v);
+      await login(v, `viewer${i}`, env.sig(sdkAppId, secretKey, `viewer${i}`));
+      await v.joinGroup({ groupID: room, type: 'AVChatRoom' });
+    }
+    const live = env.parley.services.liveRooms;
+    const t0 = Date.now();
+    let n = 0;
+    while (Date.now() - t0 < 4_500) {
+      const rate = 150 + 100 * Math.sin((Date.now() - t0) / 700);
+      for (let k = 0; k < rate / 10; k++, n++) {
+        live.publish(sdkAppId, 'stage-1', `{"type":"GROUP","from":"dave","to":"stage-1","seq":0,"random":${n},"time":0,"msgKey":"0_${n}_0","body":[{"MsgType":"TIMTextElem","MsgContent":{"Text":"m${n}"}}],"priority":"Normal"}`, 'Normal', 100_000);
+      }
+      if (n % 3 === 0) void dave.sendMessage(dave.createTextMessage({ to: 'viewer0', conversationType: 'C2C', payload: { text: `c${n}` } })).catch(() => {});
+      await new Promise((r) => setTimeout(r, 100));
+    }
     await until(async () => (await page.locator('.kpi-value').count()) === 4, 5_000, 'kpis');
-    await page.waitForTimeout(2500);
+    await page.getByRole('cell', { name: /Main stage/ }).waitFor();
     assert.equal(await page.locator('.uplot canvas').count(), 3);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await shoot(page, 'console-stats');
 
     // --- Phone size.

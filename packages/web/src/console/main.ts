@@ -168,6 +168,7 @@ async function startShell(): Promise<void> {
   function renderNav(): void {
     clear(nav, h('ul', null, SECTIONS.filter((s) => !s.operatorOnly || client.operator).map((s) => h('li', null,
       h('button', { type: 'button', class: 'navbtn', 'aria-current': s.id === current ? 'page' : undefined, 'data-section': s.id, onclick: () => shell.go(s.id) }, s.label)))));
+    nav.querySelector('[aria-current=page]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   }
 
   async function renderSection(): Promise<void> {

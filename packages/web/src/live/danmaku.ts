@@ -96,11 +96,17 @@ export class DanmakuLayer {
       q.shift();
       this.stats.skipped++;
     }
+    // At most three lines on screen per lane and two launches per frame, starting from a random
+    // lane: a flood fills the stage gradually and unevenly instead of as a grid.
     const cap = Math.min(this.maxActive, this.#laneFreeAt.length * 3);
-    for (let lane = 0; lane < this.#laneFreeAt.length && q.length > 0 && this.#active < cap; lane++) {
+    const n = this.#laneFreeAt.length;
+    const start = Math.floor(Math.random() * n);
+    let launched = 0;
+    for (let k = 0; k < n && q.length > 0 && this.#active < cap && launched < 2; k++) {
+      const lane = (start + k) % n;
       if (this.#laneFreeAt[lane]! > now) continue;
-      const item = q.shift()!;
-      this.#launch(item, lane, now);
+      this.#launch(q.shift()!, lane, now);
+      launched++;
     }
     this.stats.queued = q.length;
     this.stats.active = this.#active;
