@@ -10,7 +10,8 @@ export type KickReason = 'multipleAccount' | 'multipleDevice' | 'userSigExpired'
 /** An event in a user's inbox: a message, a recall, or a peer's read receipt. */
 export type InboxEvent =
   | { inbox: number; kind: 'message'; message: WireMessage }
-  | { inbox: number; kind: 'revoke'; conversationType: 'C2C'; from: string; to: string; seq: number; msgKey: string; by: string }
+  /** A recall: of a C2C message, or of a group message (`to` is then the group ID). */
+  | { inbox: number; kind: 'revoke'; conversationType: 'C2C' | 'GROUP'; from: string; to: string; seq: number; msgKey: string; by: string }
   | { inbox: number; kind: 'read'; reader: string; peer: string; readSeq: number; time: number };
 
 export interface KickedOutPush { reason: KickReason; code: number; message: string }

@@ -565,6 +565,10 @@ export class Session {
         this.#applyMessage(ev.message);
         break;
       case 'revoke': {
+        if (ev.conversationType === 'GROUP') {
+          this.#applyRevoke('GROUP' + ev.to, ev.seq, ev.msgKey, ev.by);
+          break;
+        }
         const peer = ev.from === this.userID ? ev.to : ev.from;
         this.#applyRevoke('C2C' + peer, ev.seq, ev.msgKey, ev.by);
         break;
@@ -653,7 +657,8 @@ export class Session {
     }
     const mine = this.#revoking.has(msgKey);
     if (m) {
-      if (m.isRevoked && mine) return;
+      // Already applied (a replayed event, or our own recall's echo): report it once only.
+      if (m.isRevoked) return;
       m.isRevoked = true;
       m.revoker = by;
       this.#saveHistory(conversationID);

@@ -177,8 +177,12 @@ describe('groups: messages', () => {
     assert.equal((await u.owen!.request('revokeMessage', { conversationID: conv, msgKey: 'bad' })).code, 90054);
     assert.equal((await u.owen!.request('revokeMessage', { conversationID: conv, msgKey: `999_1_1` })).code, 10030);
     ok(await u.bob!.request('revokeMessage', { conversationID: conv, msgKey: m1.msgKey }));
-    const push = await u.owen!.nextPush('groupRevoke');
-    assert.deepEqual(push.data, { groupID: id, seq: m1.seq, msgKey: m1.msgKey, by: 'bob' });
+    // Members are told through their inbox (so one offline at the time replays it on sync).
+    const push = await waitForPush(u.owen!, (p) => p.push === 'inbox' && p.data.kind === 'revoke' && p.data.msgKey === m1.msgKey);
+    assert.deepEqual(
+      { type: push.data.conversationType, to: push.data.to, seq: push.data.seq, by: push.data.by },
+      { type: 'GROUP', to: id, seq: m1.seq, by: 'bob' },
+    );
     assert.equal((await u.bob!.request('revokeMessage', { conversationID: conv, msgKey: m1.msgKey })).code, 10032);
     assert.equal((await u.owen!.request('revokeMessage', { conversationID: conv, msgKey: m1.msgKey.replace(/_\d+_/, '_1_') })).code, 10030);
     const own = ok(await sendGroup(u.owen!, id, text('owner says'))).message;
@@ -188,6 +192,22 @@ describe('groups: messages', () => {
     assert.equal(h.find((m: any) => m.seq === m1.seq).revoked, true);
     assert.equal(h.find((m: any) => m.seq === m2.seq).revoked, true);
     assert.equal(h.find((m: any) => m.seq === own.seq).revoked, undefined);
+  });
+
+  test('a member offline during a recall gets it on sync after reconnecting', async () => {
+    const zed = await loginClient(node, app, 'zed');
+    const id = await createGroup(u.owen!, { type: 'Public', name: 'recall-offline', memberList: [{ userID: 'amy' }, { userID: 'zed' }] });
+    const m = ok(await sendGroup(u.amy!, id, text('soon gone'))).message;
+    await nextGroupMessage(zed.client, isText('soon gone'));
+    const cursor = Math.max(0, ...zed.client.pushesNamed('inbox').map((p) => p.data.inbox), zed.login.inboxSeq);
+    await zed.client.close();
+    ok(await u.owen!.request('revokeMessage', { conversationID: `GROUP${id}`, msgKey: m.msgKey }));
+    const back = await loginClient(node, app, 'zed');
+    const r = ok(await back.client.request('sync', { cursor }));
+    const ev = r.events.find((e: any) => e.kind === 'revoke' && e.msgKey === m.msgKey);
+    assert.ok(ev, 'the recall is replayed');
+    assert.deepEqual([ev.conversationType, ev.to, ev.by], ['GROUP', id, 'owen']);
+    await back.client.close();
   });
 
   test('recall window: the sender is refused after recallWindowSeconds (10031)', async () => {
@@ -255,3 +275,16 @@ describe('groups: syncGroups far behind', () => {
     await node.close();
   });
 });
+
+function waitForPush(c: { pushes: { push: string; data: any }[] }, pred: (p: { push: string; data: any }) => boolean, timeoutMs = 3000): Promise<{ push: string; data: any }> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const tick = () => {
+      const p = c.pushes.find(pred);
+      if (p) return resolve(p);
+      if (Date.now() > deadline) return reject(new Error('timed out waiting for a push'));
+      setTimeout(tick, 10);
+    };
+    tick();
+  });
+}

@@ -171,7 +171,12 @@ describe('groups: REST group_open_http_svc', () => {
     assert.equal((await call('group_msg_get_simple', { GroupId: 'MyFirstGroup', ReqMsgNumber: 21 })).ErrorCode, 10004);
     const recall = await call('group_msg_recall', { GroupId: 'MyFirstGroup', MsgSeqList: [{ MsgSeq: sent.MsgSeq }, { MsgSeq: 99999 }] });
     assert.deepEqual(recall.RecallRetList, [{ MsgSeq: sent.MsgSeq, RetCode: 0 }, { MsgSeq: 99999, RetCode: 10030 }]);
-    assert.equal((await u.bob!.nextPush('groupRevoke')).data.seq, sent.MsgSeq);
+    // Members are told through their inbox (a recall event for the group conversation).
+    const deadline = Date.now() + 5000;
+    let ev: any;
+    while (!(ev = u.bob!.pushes.find((p: any) => p.push === 'inbox' && p.data.kind === 'revoke' && p.data.seq === sent.MsgSeq)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(ev, 'bob was told of the recall');
+    assert.equal(ev.data.conversationType, 'GROUP');
     const withRecalled = await call('group_msg_get_simple', { GroupId: 'MyFirstGroup', ReqMsgNumber: 1, ReqMsgSeq: sent.MsgSeq, WithRecalledMsg: 1 });
     assert.equal(withRecalled.RspMsgList[0].IsPlaceMsg, 2);
     assert.equal((await call('group_msg_recall', { GroupId: 'MyFirstGroup', MsgSeqList: [{ MsgSeq: sent.MsgSeq }] })).RecallRetList[0].RetCode, 10032);

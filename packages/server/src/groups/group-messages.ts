@@ -10,7 +10,7 @@ import { Codes, formatMsgKey, parseMsgKey, type GroupType, type MsgBody } from '
 import { ParleyError, RawJson } from '../errors.ts';
 import type { SessionRegistry } from '../core/session-registry.ts';
 import type { GroupCommitter } from '../messaging/group-commit.ts';
-import { encodeWireMessage } from '../messaging/wire-encoding.ts';
+import { encodeInboxRow, encodeWireMessage, inboxPush } from '../messaging/wire-encoding.ts';
 import type { StoredMessage } from '../store/message-store.ts';
 import type { Store } from '../store/store.ts';
 import { GROUP_RECALL_REFUSED } from './group-codes.ts';
@@ -65,6 +65,9 @@ interface CachedMembers {
 }
 
 const MEMBER_CACHE_MAX = 10_000;
+
+/** Most members whose inboxes record a recall (larger groups get a live push only). */
+const INBOX_REVOKE_MAX = 6000;
 
 export class GroupMessaging {
   readonly #members = new Map<string, CachedMembers>();
@@ -179,13 +182,29 @@ export class GroupMessaging {
     return this.store.messages.unreadCount(sdkAppId, userID, groupConvId(groupId));
   }
 
-  /** Marks a stored message recalled and tells online members (`groupRevoke` push). */
+  /**
+   * Marks a stored message recalled. Members get the recall as an event in their inbox, like a C2C
+   * recall, so a member offline at the time replays it on sync; groups above INBOX_REVOKE_MAX
+   * members get only a live `groupRevoke` push (history still shows the message recalled).
+   */
   async revoke(sdkAppId: number, groupId: string, m: StoredMessage, by: string): Promise<void> {
-    const r = await this.store.messages.revoke(sdkAppId, groupConvId(groupId), m.seq, by, []);
+    const members = await this.memberIds(sdkAppId, groupId);
+    const viaInbox = members.length <= INBOX_REVOKE_MAX;
+    const convId = groupConvId(groupId);
+    const r = await this.store.messages.revoke(sdkAppId, convId, m.seq, by, viaInbox ? members : []);
     if (r === 'missing') throw new ParleyError(Codes.GROUP_RECALL_NOT_FOUND);
     if (r === 'already') throw new ParleyError(GROUP_RECALL_REFUSED, 'The message was already recalled');
+    if (viaInbox) {
+      members.forEach((user, i) => {
+        const inbox = r[i];
+        if (inbox === undefined) return;
+        const event = encodeInboxRow({ inbox, kind: 'revoke', convId, seq: m.seq, from: m.from, to: m.to, random: m.random, time: m.time, by });
+        this.sessions.deliver(sdkAppId, user, inboxPush(event));
+      });
+      return;
+    }
     const frame = `{"push":"groupRevoke","data":${JSON.stringify({ groupID: groupId, seq: m.seq, msgKey: formatMsgKey(m.seq, m.random, m.time), by })}}`;
-    for (const user of await this.memberIds(sdkAppId, groupId)) this.sessions.deliver(sdkAppId, user, frame);
+    for (const user of members) this.sessions.deliver(sdkAppId, user, frame);
   }
 
   #transient(input: PostInput): StoredMessage {

@@ -33,7 +33,7 @@ export function encodeInboxRow(row: InboxRow): string {
       return inboxMessageEvent(row.inbox, encodeWireMessage(row.message, row.message.convId.startsWith('group:') ? 'GROUP' : 'C2C'));
     case 'revoke':
       return JSON.stringify({
-        inbox: row.inbox, kind: 'revoke', conversationType: 'C2C', from: row.from, to: row.to, seq: row.seq,
+        inbox: row.inbox, kind: 'revoke', conversationType: row.convId.startsWith('group:') ? 'GROUP' : 'C2C', from: row.from, to: row.to, seq: row.seq,
         msgKey: formatMsgKey(row.seq, row.random, row.time), by: row.by,
       });
     case 'read': {
