@@ -25,9 +25,9 @@ const ONLY = new Set((process.env['C2C_ONLY'] ?? 'throughput,latency,logins,memo
 interface ServerInfo { port: number; sdkAppId: number; secretKey: string }
 interface Stats { cpu: { user: number; system: number }; rss: number; heapUsed: number; heapTotal: number; external: number }
 
-async function startServer(kind: 'parley' | 'bare-ws', nodeFlags = process.env['C2C_NODE_FLAGS'] ?? '--max-semi-space-size=64'): Promise<{ proc: ChildProcess; info: ServerInfo; stats(): Promise<Stats>; stop(): Promise<void> }> {
+async function startServer(kind: 'parley' | 'bare-ws', nodeFlags = process.env['C2C_NODE_FLAGS'] ?? ''): Promise<{ proc: ChildProcess; info: ServerInfo; stats(): Promise<Stats>; stop(): Promise<void> }> {
   const proc = fork(resolve(here, 'server-proc.ts'), [], {
-    // The same V8 flags as `npm start` (a larger young generation: fewer scavenges at high message rates).
+    // V8 flags: none by default, as `npm start`; C2C_NODE_FLAGS tries others (e.g. --max-semi-space-size=64).
     execArgv: ['--import', 'tsx', '--expose-gc', ...nodeFlags.split(' ').filter(Boolean), ...(process.env['PARLEY_BENCH_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=' + process.env['PARLEY_BENCH_PROF']] : [])],
     env: { ...process.env, PARLEY_BENCH_SERVER: kind, PARLEY_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
