@@ -42,7 +42,7 @@ function deployment(): { schema: string; prefix: string } {
 
 async function startNode(env: Record<string, string>): Promise<Node> {
   const proc: ChildProcess = fork(resolve(c2c, 'server-proc.ts'), [], {
-    execArgv: ['--import', 'tsx', '--expose-gc'],
+    execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env['PARLEY_BENCH_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=' + process.env['PARLEY_BENCH_PROF']] : [])],
     env: { ...process.env, PARLEY_BENCH_SERVER: 'parley', PARLEY_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
@@ -152,6 +152,10 @@ async function main(): Promise<void> {
   console.log(`Scale-out benchmark: ${PAIRS} pairs, window ${WINDOW}, ${SECONDS} s per run, 100-byte text; load average at start ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   try {
     const only = process.env['CLUSTER_ONLY'];
+    if (only === 'pg') {
+      console.table([await throughput('PostgreSQL + Redis, 1 node', 'cluster', 1)]);
+      return;
+    }
     if (only === 'split') {
       console.table([await throughput('PostgreSQL + Redis, 2 nodes (receivers on the other node)', 'cluster', 2)]);
       return;

@@ -31,6 +31,8 @@ export interface ServerConfig {
   slowConsumerGraceMs: number;
   /** Most messages one group-commit transaction carries. */
   groupCommitMaxBatch: number;
+  /** Group-commit transactions in flight at once; 0 = what the store prefers (SQLite 1, PostgreSQL 4). */
+  groupCommitLanes: number;
   /** Logins per user allowed in a 10 s window before 2025 answers. */
   loginBurstPer10s: number;
   /** A sync whose cursor is further behind than this is told to page history instead. */
@@ -62,6 +64,7 @@ export function configFromEnv(overrides: Partial<ServerConfig> = {}): ServerConf
     maxOutboundBytes: int('PARLEY_MAX_OUTBOUND_BYTES', 4 * 1024 * 1024),
     slowConsumerGraceMs: int('PARLEY_SLOW_CONSUMER_GRACE_MS', 5_000),
     groupCommitMaxBatch: int('PARLEY_GROUP_COMMIT_MAX_BATCH', 2_000),
+    groupCommitLanes: int('PARLEY_GROUP_COMMIT_LANES', 0),
     loginBurstPer10s: int('PARLEY_LOGIN_BURST_PER_10S', 20),
     maxSyncGap: int('PARLEY_MAX_SYNC_GAP', 10_000),
     ...overrides,

@@ -74,7 +74,7 @@ export async function createParley(options: ParleyOptions = {}): Promise<Parley>
   const verifier = new TicketVerifier();
   const sessions = new SessionRegistry(bus, presence, config.nodeId, engines.clustered, logger);
   const directory = new AccountDirectory(store.accounts);
-  const committer = new GroupCommitter(store.messages, config.groupCommitMaxBatch);
+  const committer = new GroupCommitter(store.messages, config.groupCommitMaxBatch, undefined, config.groupCommitLanes || undefined);
   // Sensitive words, global mute, webhooks and daily figures around every send (messaging/content-hooks.ts).
   const content = createContentServices({ store, bus, getApp: (id) => apps.get(id), peekApp: (id) => apps.peek(id), metrics, logger, now: () => services.now() });
   const c2c = new C2CService(store.messages, committer, sessions, directory, content.hooks);

@@ -44,7 +44,9 @@ export class RedisBus implements Bus {
     const name = opts.name ?? 'parley-bus';
     // Our own resubscription replaces ioredis' so we know when it has finished.
     const subOpts = { ...opts, redis: { ...opts.redis, autoResubscribe: false } };
-    const pub = await openRedis(opts, `${name}:pub`);
+    // Auto-pipelining sends the publishes of one event-loop turn in one write: a busy node publishes
+    // once per delivered message, and a syscall each was an eighth of its CPU.
+    const pub = await openRedis({ ...opts, redis: { enableAutoPipelining: true, ...opts.redis } }, `${name}:pub`);
     try {
       return new RedisBus(pub, await openRedis(subOpts, `${name}:sub`), opts);
     } catch (err) {

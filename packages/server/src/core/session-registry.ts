@@ -32,6 +32,8 @@ export class SessionRegistry {
   /** app → user → sessions; nested so no composite key string is kept per user. */
   readonly #byApp = new Map<number, Map<string, PushTarget[]>>();
   #count = 0;
+  /** How this node's own push publications begin (see cluster-message.ts). */
+  readonly #selfTag: string;
 
   constructor(
     private readonly bus: Bus,
@@ -41,6 +43,7 @@ export class SessionRegistry {
     private readonly clustered: boolean,
     private readonly logger: Logger,
   ) {
+    this.#selfTag = encodeClusterMessage({ t: 'push', origin: nodeId, except: '', frame: '' }).split('\t')[0] + '\t';
     if (clustered) bus.onReconnect(() => this.hintResync());
   }
 
@@ -189,6 +192,8 @@ export class SessionRegistry {
   }
 
   #onBusMessage(sdkAppId: number, userID: string, payload: string): void {
+    // Our own publications come back on every channel we hold; drop them before decoding.
+    if (payload.startsWith(this.#selfTag)) return;
     const m = decodeClusterMessage(payload);
     if (!m || m.origin === this.nodeId) return;
     if (m.t === 'push') this.#deliverLocal(sdkAppId, userID, m.frame, m.except);

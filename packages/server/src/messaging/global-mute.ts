@@ -26,6 +26,7 @@ export function remainingFor(until: number, nowSeconds: number): number {
 
 export class GlobalMute {
   private readonly cache = new Map<string, { rec: NoSpeakingRecord; at: number }>();
+  private readonly loading = new Map<string, Promise<NoSpeakingRecord>>();
 
   constructor(
     private readonly store: NoSpeakingStore,
@@ -39,19 +40,32 @@ export class GlobalMute {
     const hit = this.cache.get(key);
     const now = this.now();
     if (hit && now - hit.at < this.ttlMs) return hit.rec;
-    const rec = (await this.store.get(sdkAppId, [userID])).get(userID) ?? NONE;
-    this.remember(key, rec, now);
-    return rec;
+    // One lookup per account at a time: a sender with many messages in flight would otherwise
+    // send the store one identical query per message whenever its entry expires.
+    const pending = this.loading.get(key);
+    if (pending) return pending;
+    const load = this.store.get(sdkAppId, [userID]).then(
+      (found) => {
+        const rec = found.get(userID) ?? NONE;
+        if (this.loading.get(key) === load) this.remember(key, rec, now);
+        return rec;
+      },
+    ).finally(() => {
+      if (this.loading.get(key) === load) this.loading.delete(key);
+    });
+    this.loading.set(key, load);
+    return load;
   }
 
   async set(sdkAppId: number, userID: string, change: Partial<NoSpeakingRecord>): Promise<void> {
     await this.store.set(sdkAppId, userID, change);
-    this.cache.delete(`${sdkAppId}:${userID}`);
+    this.forget(sdkAppId, userID);
   }
 
   /** Drops the cached answer (another node changed it). */
   forget(sdkAppId: number, userID: string): void {
     this.cache.delete(`${sdkAppId}:${userID}`);
+    this.loading.delete(`${sdkAppId}:${userID}`);
   }
 
   /** Like isMuted from the cache alone: undefined when the answer is not cached fresh (no I/O). */

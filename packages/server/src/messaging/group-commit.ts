@@ -3,6 +3,10 @@
  * Durability without a transaction per message: appends that arrive while a commit is in flight
  * wait and go together in the next one. A caller's promise resolves only once its message is in a
  * committed transaction. The pending queue is bounded; beyond it, sends fail with a retryable code.
+ *
+ * With `lanes` > 1 (stores that gain from concurrent transactions, see
+ * MessageStore.appendConcurrency) each conversation hashes to one lane and every lane commits on its
+ * own, one transaction at a time: batches overlap, yet a conversation's messages keep their order.
  */
 import { Codes } from '@parley/protocol';
 import { ParleyError } from '../errors.ts';
@@ -14,10 +18,15 @@ interface Pending {
   reject(e: unknown): void;
 }
 
+interface Lane {
+  pending: Pending[];
+  inFlight: boolean;
+  scheduled: boolean;
+}
+
 export class GroupCommitter {
-  #pending: Pending[] = [];
-  #inFlight = false;
-  #scheduled = false;
+  readonly #lanes: Lane[];
+  #queued = 0;
   batches = 0;
   committed = 0;
 
@@ -25,38 +34,49 @@ export class GroupCommitter {
     private readonly store: MessageStore,
     private readonly maxBatch: number,
     private readonly maxPending = 100_000,
-  ) {}
+    lanes = store.appendConcurrency ?? 1,
+  ) {
+    this.#lanes = Array.from({ length: Math.max(1, Math.floor(lanes)) }, () => ({ pending: [], inFlight: false, scheduled: false }));
+  }
+
+  get lanes(): number {
+    return this.#lanes.length;
+  }
 
   append(message: NewMessage): Promise<AppendResult> {
-    if (this.#pending.length >= this.maxPending) {
+    if (this.#queued >= this.maxPending) {
       return Promise.reject(new ParleyError(Codes.SERVER_TIMEOUT, 'The server is overloaded; retry'));
     }
+    const lane = this.#lanes.length === 1 ? this.#lanes[0]! : this.#lanes[laneOf(message.convId, this.#lanes.length)]!;
     return new Promise((resolve, reject) => {
-      this.#pending.push({ message, resolve, reject });
-      this.#schedule();
+      lane.pending.push({ message, resolve, reject });
+      this.#queued++;
+      this.#schedule(lane);
     });
   }
 
   /** Resolves when everything queued so far is committed (used at shutdown). */
   async drain(): Promise<void> {
-    while (this.#pending.length > 0 || this.#inFlight) await new Promise((r) => setTimeout(r, 5));
+    while (this.#lanes.some((l) => l.pending.length > 0 || l.inFlight)) await new Promise((r) => setTimeout(r, 5));
   }
 
-  #schedule(): void {
-    if (this.#inFlight || this.#scheduled) return;
-    this.#scheduled = true;
+  #schedule(lane: Lane): void {
+    if (lane.inFlight || lane.scheduled) return;
+    lane.scheduled = true;
     // One macrotask lets the sends already read from sockets join this batch.
     setImmediate(() => {
-      this.#scheduled = false;
-      void this.#commit();
+      lane.scheduled = false;
+      void this.#commit(lane);
     });
   }
 
-  async #commit(): Promise<void> {
-    if (this.#inFlight || this.#pending.length === 0) return;
-    this.#inFlight = true;
-    const batch = this.#pending.length <= this.maxBatch ? this.#pending : this.#pending.slice(0, this.maxBatch);
-    this.#pending = batch === this.#pending ? [] : this.#pending.slice(this.maxBatch);
+  async #commit(lane: Lane): Promise<void> {
+    if (lane.inFlight || lane.pending.length === 0) return;
+    lane.inFlight = true;
+    const all = lane.pending;
+    const batch = all.length <= this.maxBatch ? all : all.slice(0, this.maxBatch);
+    lane.pending = batch === all ? [] : all.slice(this.maxBatch);
+    this.#queued -= batch.length;
     try {
       const results = await this.store.append(batch.map((p) => p.message));
       this.batches++;
@@ -66,8 +86,15 @@ export class GroupCommitter {
       const e = err instanceof ParleyError ? err : new ParleyError(Codes.STORE_UNAVAILABLE, undefined, { cause: err });
       for (const p of batch) p.reject(e);
     } finally {
-      this.#inFlight = false;
-      if (this.#pending.length > 0) this.#schedule();
+      lane.inFlight = false;
+      if (lane.pending.length > 0) this.#schedule(lane);
     }
   }
+}
+
+/** FNV-1a over the conversation id: cheap, and spreads `c2c:a:b` ids evenly. */
+function laneOf(convId: string, lanes: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < convId.length; i++) h = Math.imul(h ^ convId.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % lanes;
 }

@@ -78,6 +78,11 @@ export interface InboxEventInput {
 
 export interface MessageStore {
   /**
+   * How many append transactions may usefully run at once (default 1). A networked database
+   * overlaps round trips and fsyncs of independent batches; an embedded one writes serially.
+   */
+  readonly appendConcurrency?: number;
+  /**
    * Appends a batch in one transaction (group commit): allocates conversation and inbox sequences,
    * skips duplicates, and resolves only when the batch is durable.
    */
