@@ -64,6 +64,23 @@ if (kind === 'bare-ws') {
   };
 }
 
+// PARLEY_BENCH_ALLOC=<file>: a sampling profile of every allocation (also those the GC has
+// collected), written at stop: where the garbage comes from.
+let allocProfile: (() => Promise<void>) | undefined;
+if (process.env['PARLEY_BENCH_ALLOC']) {
+  const { Session } = await import('node:inspector/promises');
+  const { writeFileSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.startSampling', {
+    samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true,
+  } as never);
+  allocProfile = async () => {
+    const { profile } = (await session.post('HeapProfiler.stopSampling')) as { profile: unknown };
+    writeFileSync(process.env['PARLEY_BENCH_ALLOC']!, JSON.stringify(profile));
+  };
+}
+
 process.on('message', (m: { cmd: string; prefix?: string; count?: number }) => {
   if (m.cmd === 'import') {
     void importAccounts(m.prefix!, m.count!).then(() => process.send!({ imported: true }));
@@ -76,6 +93,6 @@ process.on('message', (m: { cmd: string; prefix?: string; count?: number }) => {
     const file = v8.writeHeapSnapshot((m as { cmd: string; file?: string }).file);
     process.send!({ file });
   } else if (m.cmd === 'stop') {
-    void cleanup().then(() => process.exit(0));
+    void (allocProfile ?? (async () => {}))().then(cleanup).then(() => process.exit(0));
   }
 });

@@ -69,10 +69,13 @@ async function startNode(env: Record<string, string>): Promise<Node> {
 }
 
 /** `n` nodes: SQLite (n = 1, no env) or PostgreSQL + Redis on a fresh deployment. */
-async function startNodes(kind: 'sqlite' | 'cluster', n: number): Promise<Node[]> {
+/** sqlite: the embedded default; postgres: one node on PostgreSQL with the in-process bus; cluster: PostgreSQL + Redis. */
+type Kind = 'sqlite' | 'postgres' | 'cluster';
+
+async function startNodes(kind: Kind, n: number): Promise<Node[]> {
   if (kind === 'sqlite') return [await startNode({ PARLEY_STORE: '', PARLEY_BUS: '' })];
   const d = deployment();
-  const base = { PARLEY_STORE: PG_URL, PARLEY_BUS: REDIS_URL, PARLEY_PG_SCHEMA: d.schema, PARLEY_REDIS_PREFIX: d.prefix };
+  const base = { PARLEY_STORE: PG_URL, PARLEY_BUS: kind === 'cluster' ? REDIS_URL : '', PARLEY_PG_SCHEMA: d.schema, PARLEY_REDIS_PREFIX: d.prefix };
   const first = await startNode({ ...base, PARLEY_NODE_ID: `${d.prefix}n0` });
   const nodes = [first];
   for (let i = 1; i < n; i++) {
@@ -97,7 +100,7 @@ function target(sender: Node, receiver: Node) {
 const cpuOf = (a: Stats, b: Stats, s: number) => ((b.cpu.user + b.cpu.system - a.cpu.user - a.cpu.system) / 1e6 / s).toFixed(2);
 const load1 = () => loadavg()[0]!.toFixed(1);
 
-async function throughput(label: string, kind: 'sqlite' | 'cluster', nodeCount: number): Promise<Record<string, unknown>> {
+async function throughput(label: string, kind: Kind, nodeCount: number): Promise<Record<string, unknown>> {
   const nodes = await startNodes(kind, nodeCount);
   const sender = nodes[0]!;
   const receiver = nodes[nodes.length - 1]!;
@@ -116,7 +119,7 @@ async function throughput(label: string, kind: 'sqlite' | 'cluster', nodeCount: 
   };
 }
 
-async function latency(label: string, kind: 'sqlite' | 'cluster', crossNode: boolean): Promise<Record<string, unknown>> {
+async function latency(label: string, kind: Kind, crossNode: boolean): Promise<Record<string, unknown>> {
   const nodes = await startNodes(kind, crossNode ? 2 : 1);
   const la = load1();
   const r = await load({ kind: 'paced', pairs: PAIRS, rate: RATE, seconds: SECONDS, tag: 'lt', delivery: true, ...target(nodes[0]!, nodes[nodes.length - 1]!) });
@@ -153,7 +156,7 @@ async function main(): Promise<void> {
   try {
     const only = process.env['CLUSTER_ONLY'];
     if (only === 'pg') {
-      console.table([await throughput('PostgreSQL + Redis, 1 node', 'cluster', 1)]);
+      console.table([await throughput('PostgreSQL, 1 node (in-process bus)', 'postgres', 1), await throughput('PostgreSQL + Redis, 1 node', 'cluster', 1)]);
       return;
     }
     if (only === 'split') {
@@ -162,6 +165,7 @@ async function main(): Promise<void> {
     }
     const tp = [
       await throughput('SQLite, 1 node', 'sqlite', 1),
+      await throughput('PostgreSQL, 1 node (in-process bus)', 'postgres', 1),
       await throughput('PostgreSQL + Redis, 1 node', 'cluster', 1),
       await throughput('PostgreSQL + Redis, 2 nodes (receivers on the other node)', 'cluster', 2),
       await throughput('SQLite, 1 node (again, drift check)', 'sqlite', 1),

@@ -61,14 +61,14 @@ export class PostgresMessageStore implements MessageStore {
     }
     await seqs.allocate(c);
 
-    const inbox = { app: [] as number[], user: [] as string[], seq: [] as number[], conv: [] as string[], msgSeq: [] as number[] };
+    const inboxRows: Array<[app: number, user: string, seq: number, conv: string, msgSeq: number]> = [];
     const latest = new Map<string, { app: number; user: string; conv: string; seq: number; inbox: number }>();
     for (const i of fresh) {
       const m = batch[i]!;
       const seq = seqs.take(m.sdkAppId, CONVERSATION, m.convId);
       const inboxSeqs = m.inboxUsers.map((user) => {
         const n = seqs.take(m.sdkAppId, INBOX, user);
-        inbox.app.push(m.sdkAppId); inbox.user.push(user); inbox.seq.push(n); inbox.conv.push(m.convId); inbox.msgSeq.push(seq);
+        inboxRows.push([m.sdkAppId, user, n, m.convId, seq]);
         latest.set(JSON.stringify([m.sdkAppId, user, m.convId]), { app: m.sdkAppId, user, conv: m.convId, seq, inbox: n });
         return n;
       });
@@ -80,7 +80,7 @@ export class PostgresMessageStore implements MessageStore {
     // Messages, inbox rows and conversation index in one statement (one round trip). The index
     // rows are unique per key (one upsert cannot touch a row twice) and sorted (lock order).
     const convs = [...latest.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([, v]) => v);
-    // The rows travel as one JSON document: JSON.stringify is native, where pg's text-array
+    // The rows travel as JSON documents: JSON.stringify is native, where pg's text-array
     // encoding escapes every element in JavaScript (a quarter of a node's CPU went to it and its garbage).
     const messageRows = fresh.map((i) => {
       const m = batch[i]!;
@@ -98,13 +98,13 @@ export class PostgresMessageStore implements MessageStore {
           FROM jsonb_array_elements($1::jsonb) AS r
         ), inbox_rows AS (
           INSERT INTO inbox (sdk_app_id, user_id, seq, kind, conv_id, msg_seq)
-          SELECT a, u, s, ${KIND_MESSAGE}, conv, ms FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::bigint[]) AS t(a, u, s, conv, ms)
+          SELECT (r->>0)::bigint, r->>1, (r->>2)::bigint, ${KIND_MESSAGE}, r->>3, (r->>4)::bigint FROM jsonb_array_elements($2::jsonb) AS r
         )
         INSERT INTO user_conversations (sdk_app_id, user_id, conv_id, last_seq, last_inbox)
-        SELECT (r->>0)::bigint, r->>1, r->>2, (r->>3)::bigint, (r->>4)::bigint FROM jsonb_array_elements($7::jsonb) WITH ORDINALITY AS t(r, ord)
+        SELECT (r->>0)::bigint, r->>1, r->>2, (r->>3)::bigint, (r->>4)::bigint FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS t(r, ord)
         ORDER BY ord
         ON CONFLICT (sdk_app_id, user_id, conv_id) DO UPDATE SET last_seq = excluded.last_seq, last_inbox = excluded.last_inbox`,
-      values: [JSON.stringify(messageRows), inbox.app, inbox.user, inbox.seq, inbox.conv, inbox.msgSeq, JSON.stringify(convRows)],
+      values: [JSON.stringify(messageRows), JSON.stringify(inboxRows), JSON.stringify(convRows)],
     });
     return results;
   }
