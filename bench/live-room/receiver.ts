@@ -1,11 +1,12 @@
 /**
- * A receiver process for the live-room benchmark (child of run.ts): `count` raw `ws` clients in the
- * room. Every client counts logical messages (occurrences of the `~T` marker each generated message
- * carries, found with Buffer.indexOf: no JSON parsing) and frames; one client in `sampleEvery`
+ * A receiver process for the live-room benchmark (child of run.ts): `count` WebSocket clients in the
+ * room (raw-ws-client.ts: a TCP socket and a frame walker, so the receivers cost less than the
+ * servers they measure). Every client counts logical messages (occurrences of the `~T` marker each
+ * generated message carries, found with Buffer.indexOf in the payload bytes: no JSON parsing) and frames; one client in `sampleEvery`
  * also reads the send timestamps (`~T<ms>~`) for latency, `likes` totals and `roomMembers` notices.
  *   node --import tsx bench/live-room/receiver.ts <kind> <port> <count> <firstIndex> <sampleEvery> [joinPerSec]
  */
-import WebSocket from 'ws';
+import { RawWs } from './raw-ws-client.ts';
 
 const [kind = 'parley', portArg = '0', countArg = '2500', firstArg = '0', sampleArg = '50', joinRateArg = '0'] = process.argv.slice(2);
 const port = Number(portArg);
@@ -19,8 +20,6 @@ const LIKES = Buffer.from('"push":"likes"');
 const MEMBERS = Buffer.from('"push":"roomMembers"');
 const now = () => performance.timeOrigin + performance.now();
 
-let delivered = 0;
-let frames = 0;
 let latencies: number[] = [];
 let maxLikeTotal = 0;
 let likePushes = 0;
@@ -30,17 +29,7 @@ let sampledFrames = 0;
 let joined = 0;
 let closed = 0;
 const closeCodes: Record<string, number> = {};
-const sockets: WebSocket[] = [];
-
-function countMarks(buf: Buffer): number {
-  let n = 0;
-  let i = buf.indexOf(MARK);
-  while (i >= 0) {
-    n++;
-    i = buf.indexOf(MARK, i + 2);
-  }
-  return n;
-}
+const sockets: RawWs[] = [];
 
 function sample(buf: Buffer, t: number): void {
   sampledFrames++;
@@ -67,63 +56,60 @@ function sample(buf: Buffer, t: number): void {
 }
 
 function open(index: number): Promise<void> {
-  const url =
-    kind === 'parley' ? `ws://127.0.0.1:${port}/ws`
-    : kind === 'socketio' ? `ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket`
-    : `ws://127.0.0.1:${port}/`;
+  const path = kind === 'parley' ? '/ws' : kind === 'socketio' ? '/socket.io/?EIO=4&transport=websocket' : '/';
   const sampled = index % sampleEvery === 0;
   return new Promise((resolve) => {
-    const ws = new WebSocket(url, { perMessageDeflate: false });
-    sockets.push(ws);
     let done = false;
     const ok = () => {
       if (!done) {
         done = true;
         joined++;
+        // Once in the room, an unsampled socket only counts frames and marks.
+        if (!sampled) ws.mode = 'count';
         resolve();
       }
     };
-    ws.on('open', () => {
-      if (kind === 'parley') {
-        // BENCH_STAGE=connect|login (memory breakdown only): stop before joining.
-        const stage = process.env['BENCH_STAGE'];
-        if (stage === 'connect') return ok();
-        ws.send(JSON.stringify({ id: 1, op: 'benchLogin', data: { sdkAppId: APP, userID: `r${index}` } }));
-        if (stage === 'login') {
-          ws.once('message', () => ok());
-          return;
+    const ws: RawWs = new RawWs(port, path, {
+      onOpen() {
+        if (kind === 'parley') {
+          // BENCH_STAGE=connect|login (memory breakdown only): stop before joining.
+          const stage = process.env['BENCH_STAGE'];
+          if (stage === 'connect') return ok();
+          ws.send(JSON.stringify({ id: 1, op: 'benchLogin', data: { sdkAppId: APP, userID: `r${index}` } }));
+          if (stage === 'login') {
+            loginOnly = true;
+            return;
+          }
+          ws.send(JSON.stringify({ id: 2, op: 'liveJoin', data: { groupID: 'bench' } }));
+        } else if (kind !== 'socketio') ws.send('{"join":"bench"}');
+      },
+      onMessage(data) {
+        const t = now();
+        if (!done) {
+          const s = data.toString();
+          if (kind === 'parley' && (loginOnly || s.includes('"id":2,"code":0'))) ok();
+          else if ((kind === 'ws' || kind === 'batch') && s.includes('"joined"')) ok();
+          else if (kind === 'socketio') {
+            if (s.startsWith('0{')) ws.send('40');
+            else if (s.startsWith('40')) ok();
+          }
         }
-        ws.send(JSON.stringify({ id: 2, op: 'liveJoin', data: { groupID: 'bench' } }));
-      } else if (kind !== 'socketio') ws.send('{"join":"bench"}');
-    });
-    ws.on('message', (data: Buffer) => {
-      const t = now();
-      if (!done) {
-        const s = data.toString();
-        if (kind === 'parley' && s.includes('"id":2,"code":0')) ok();
-        else if ((kind === 'ws' || kind === 'batch') && s.includes('"joined"')) ok();
-        else if (kind === 'socketio') {
-          if (s.startsWith('0{')) ws.send('40');
-          else if (s.startsWith('40')) ok();
-        }
-      }
-      if (kind === 'socketio' && data.length === 1 && data[0] === 50 /* '2' ping */) {
+        if (sampled) sample(data, t);
+      },
+      onEngineIoPing() {
         ws.send('3');
-        return;
-      }
-      frames++;
-      delivered += countMarks(data);
-      if (sampled) sample(data, t);
+      },
+      onClose(code) {
+        closed++;
+        closeCodes[code] = (closeCodes[code] ?? 0) + 1;
+        if (!done) {
+          done = true;
+          resolve();
+        }
+      },
     });
-    ws.on('close', (code) => {
-      closed++;
-      closeCodes[code] = (closeCodes[code] ?? 0) + 1;
-      if (!done) {
-        done = true;
-        resolve();
-      }
-    });
-    ws.on('error', () => {});
+    let loginOnly = false;
+    sockets.push(ws);
   });
 }
 
@@ -153,10 +139,17 @@ process.on('message', (m: { cmd: string }) => {
     const t0 = Date.now();
     void connectAll().then(() => process.send?.({ cmd: 'connected', joined, ms: Date.now() - t0 }));
   } else if (m.cmd === 'reset') {
-    delivered = frames = sampledFrames = likePushes = noticePushes = noticeJoined = 0;
+    sampledFrames = likePushes = noticePushes = noticeJoined = 0;
+    for (const ws of sockets) ws.marks = ws.frames = 0;
     latencies = [];
     process.send?.({ cmd: 'reset', cpu: process.cpuUsage() });
   } else if (m.cmd === 'report') {
+    let delivered = 0;
+    let frames = 0;
+    for (const ws of sockets) {
+      delivered += ws.marks;
+      frames += ws.frames;
+    }
     process.send?.({
       cmd: 'report', delivered, frames, latencies, sampledFrames, maxLikeTotal, likePushes, noticePushes, noticeJoined,
       sampledClients: Math.ceil(count / sampleEvery), joined, closed, closeCodes, cpu: process.cpuUsage(),
