@@ -47,6 +47,11 @@ export interface MemberRecord {
   muteUntil: number;
   /** The last group sequence this member has read (Tencent's member MsgSeq). */
   readSeq: number;
+  /**
+   * Unread messages counted on top of those after `readSeq` (set_unread_msg_num, import_group_member's
+   * UnreadMsgNum); cleared when the member reads.
+   */
+  unreadExtra: number;
   appMemberDefinedData: Record<string, string>;
 }
 
@@ -57,6 +62,7 @@ export interface NewMember {
   nameCard?: string;
   msgFlag?: MsgFlag;
   readSeq?: number;
+  unreadExtra?: number;
   appMemberDefinedData?: Record<string, string>;
 }
 
@@ -79,6 +85,8 @@ export interface MemberPatch {
   msgFlag?: MsgFlag;
   /** Moves forward only. */
   readSeq?: number;
+  /** Replaces the extra unread count. */
+  unreadExtra?: number;
   /** Keys to set; an empty value deletes the key. */
   appMemberDefinedData?: Record<string, string>;
 }
@@ -107,7 +115,7 @@ export interface GroupStore {
   getGroups(sdkAppId: number, groupIds: string[]): Promise<Map<string, GroupRecord>>;
   /** Applies the patch, bumps infoSeq and lastInfoTime; undefined when the group is gone. */
   updateGroup(sdkAppId: number, groupId: string, patch: GroupPatch, now: number): Promise<GroupRecord | undefined>;
-  /** Removes the group with its members, mutes and applications. Returns the former member IDs, or undefined when missing. */
+  /** Removes the group with its members, mutes, applications and attributes. Returns the former member IDs, or undefined when missing. */
   deleteGroup(sdkAppId: number, groupId: string): Promise<string[] | undefined>;
   /** All groups of the app in creation order, paged by an opaque numeric cursor (0 = start; 0 again when done). */
   listGroups(sdkAppId: number, opts: { type?: GroupType; next: number; limit: number }): Promise<{ groupIds: string[]; next: number; total: number }>;

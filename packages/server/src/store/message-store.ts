@@ -90,7 +90,7 @@ export interface MessageStore {
   /** Inbox events after `afterSeq`, oldest first, at most `limit`. */
   readInbox(sdkAppId: number, userID: string, afterSeq: number, limit: number): Promise<InboxRow[]>;
   lastInboxSeq(sdkAppId: number, userID: string): Promise<number>;
-  /** Messages with seq < beforeSeq (or the newest when beforeSeq is undefined), newest first. */
+  /** Messages with seq < beforeSeq (or the newest when beforeSeq is undefined), newest first; deleted ones are left out. */
   history(sdkAppId: number, convId: string, beforeSeq: number | undefined, limit: number): Promise<StoredMessage[]>;
   getMessage(sdkAppId: number, convId: string, seq: number): Promise<StoredMessage | undefined>;
   /**
@@ -110,4 +110,10 @@ export interface MessageStore {
   unreadCount(sdkAppId: number, userID: string, convId: string): Promise<number>;
   /** Hides a conversation from the user's list until its next message. */
   deleteConversation(sdkAppId: number, userID: string, convId: string): Promise<void>;
+  /**
+   * Deletes every message `from` sent in the conversation (delete_group_msg_by_sender): the rows
+   * stay as bodiless tombstones so their sequence numbers are never handed out again, but history,
+   * getMessage and unread counts no longer see them. Returns how many were deleted.
+   */
+  deleteFrom(sdkAppId: number, convId: string, from: string): Promise<number>;
 }

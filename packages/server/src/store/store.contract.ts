@@ -271,6 +271,27 @@ export function runStoreContract(engineName: string, open: () => Promise<OpenedS
       });
     });
 
+    describe('messages: deleting a sender\'s messages', () => {
+      test('deleteFrom hides them from history, getMessage and unread; their sequences are never reused', async () => {
+        const app = freshApp();
+        const g = (from: string, over: Partial<NewMessage> = {}): NewMessage => ({ ...msg(app, from, 'grp'), convId: 'group:grp', inboxUsers: [], ...over });
+        await s.messages.append([g('spam', { cloudCustomData: 'x' }), g('a'), g('spam'), g('b'), g('spam')]);
+        assert.equal(await s.messages.deleteFrom(app, 'group:grp', 'spam'), 3);
+        assert.equal(await s.messages.deleteFrom(app, 'group:grp', 'spam'), 0, 'already gone');
+        assert.equal(await s.messages.deleteFrom(app, 'group:nope', 'spam'), 0);
+        assert.deepEqual((await s.messages.history(app, 'group:grp', undefined, 10)).map((m) => m.seq), [4, 2]);
+        assert.deepEqual((await s.messages.history(app, 'group:grp', undefined, 1)).map((m) => m.seq), [4], 'limits count what is left');
+        assert.deepEqual((await s.messages.history(app, 'group:grp', 4, 1)).map((m) => m.seq), [2]);
+        assert.equal(await s.messages.getMessage(app, 'group:grp', 1), undefined);
+        assert.equal(await s.messages.unreadCount(app, 'reader', 'group:grp'), 2);
+        const [next] = await s.messages.append([g('a')]);
+        assert.equal(next?.message.seq, 6, 'the deleted last message keeps its sequence');
+        // A later message from the same sender is not affected.
+        await s.messages.append([g('spam')]);
+        assert.equal((await s.messages.history(app, 'group:grp', undefined, 1))[0]?.from, 'spam');
+      });
+    });
+
     describe('messages: conversations', () => {
       test('lists newest activity first with unread and cursors', async () => {
         const app = freshApp();

@@ -7,6 +7,7 @@
 import type { AccountStore } from './account-store.ts';
 import type { AppStore } from './app-store.ts';
 import type { DirtyWordStore, NoSpeakingStore, StatsStore } from './dirty-word-store.ts';
+import type { GroupAttrStore } from './group-attr-store.ts';
 import type { GroupStore } from './group-store.ts';
 import type { MessageStore } from './message-store.ts';
 
@@ -15,6 +16,8 @@ export interface Store {
   readonly accounts: AccountStore;
   readonly messages: MessageStore;
   readonly groups: GroupStore;
+  /** Group attributes (group_open_http_svc/*_group_attr). */
+  readonly groupAttrs: GroupAttrStore;
   /** Per-app custom sensitive words (openim_dirty_words). */
   readonly dirtyWords: DirtyWordStore;
   /** Global mute per account (openconfigsvr/setnospeaking). */
@@ -25,4 +28,4 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export type { AccountStore, AppStore, GroupStore, MessageStore };
+export type { AccountStore, AppStore, GroupAttrStore, GroupStore, MessageStore };

@@ -18,7 +18,7 @@ interface GroupRow {
 }
 
 interface MemberRow {
-  user_id: string; role: string; join_time: number; name_card: string; msg_flag: string; read_seq: number;
+  user_id: string; role: string; join_time: number; name_card: string; msg_flag: string; read_seq: number; unread_extra: number;
   app_data: Record<string, string>; mute_until: number | null;
 }
 
@@ -36,7 +36,7 @@ function toGroup(r: GroupRow): GroupRecord {
 function toMember(r: MemberRow): MemberRecord {
   return {
     userID: r.user_id, role: r.role as GroupRole, joinTime: r.join_time, nameCard: r.name_card, msgFlag: r.msg_flag as MsgFlag,
-    muteUntil: r.mute_until ?? 0, readSeq: r.read_seq, appMemberDefinedData: r.app_data,
+    muteUntil: r.mute_until ?? 0, readSeq: r.read_seq, unreadExtra: r.unread_extra, appMemberDefinedData: r.app_data,
   };
 }
 
@@ -53,7 +53,7 @@ function dataPatch(patch: Record<string, string> | undefined): [string, string[]
   return [JSON.stringify(set), del];
 }
 
-const MEMBER_SELECT = `SELECT m.user_id, m.role, m.join_time, m.name_card, m.msg_flag, m.read_seq, m.app_data, u.until AS mute_until
+const MEMBER_SELECT = `SELECT m.user_id, m.role, m.join_time, m.name_card, m.msg_flag, m.read_seq, m.unread_extra, m.app_data, u.until AS mute_until
   FROM group_members m LEFT JOIN group_mutes u ON u.sdk_app_id = m.sdk_app_id AND u.group_id = m.group_id AND u.user_id = m.user_id`;
 
 export class PostgresGroupStore implements GroupStore {
@@ -99,11 +99,13 @@ export class PostgresGroupStore implements GroupStore {
 
   async deleteGroup(sdkAppId: number, groupId: string): Promise<string[] | undefined> {
     return this.db.tx(async (c) => {
-      if (!(await lockGroup(c, sdkAppId, groupId))) return undefined;
+      // A member count of 0 (live rooms, emptied groups) is still a group.
+      if ((await lockGroup(c, sdkAppId, groupId)) === undefined) return undefined;
       const args = [sdkAppId, groupId];
       const members = await c.query<{ user_id: string }>('DELETE FROM group_members WHERE sdk_app_id = $1 AND group_id = $2 RETURNING user_id', args);
       await c.query('DELETE FROM group_mutes WHERE sdk_app_id = $1 AND group_id = $2', args);
       await c.query('DELETE FROM group_applications WHERE sdk_app_id = $1 AND group_id = $2', args);
+      await c.query('DELETE FROM group_attrs WHERE sdk_app_id = $1 AND group_id = $2', args);
       await c.query('DELETE FROM chat_groups WHERE sdk_app_id = $1 AND group_id = $2', args);
       return members.rows.map((r) => r.user_id);
     });
@@ -188,9 +190,11 @@ export class PostgresGroupStore implements GroupStore {
   async updateMember(sdkAppId: number, groupId: string, userID: string, patch: MemberPatch): Promise<boolean> {
     const [set, del] = dataPatch(patch.appMemberDefinedData);
     const rows = await this.db.query(`UPDATE group_members SET role = COALESCE($4, role), name_card = COALESCE($5, name_card),
-        msg_flag = COALESCE($6, msg_flag), read_seq = GREATEST(read_seq, $7), app_data = (app_data || $8::jsonb) - $9::text[]
+        msg_flag = COALESCE($6, msg_flag), read_seq = GREATEST(read_seq, $7), app_data = (app_data || $8::jsonb) - $9::text[],
+        unread_extra = COALESCE($10, unread_extra)
       WHERE sdk_app_id = $1 AND group_id = $2 AND user_id = $3 RETURNING 1`,
-      [sdkAppId, groupId, userID, patch.role ?? null, patch.nameCard ?? null, patch.msgFlag ?? null, patch.readSeq ?? 0, set, del]);
+      [sdkAppId, groupId, userID, patch.role ?? null, patch.nameCard ?? null, patch.msgFlag ?? null, patch.readSeq ?? 0, set, del,
+        patch.unreadExtra ?? null]);
     return rows.length > 0;
   }
 
@@ -237,7 +241,8 @@ export class PostgresGroupStore implements GroupStore {
 
   async joinedGroups(sdkAppId: number, userID: string): Promise<JoinedGroup[]> {
     const rows = await this.db.query<GroupRow & { self: MemberRow }>(`SELECT g.*, json_build_object('user_id', m.user_id, 'role', m.role,
-        'join_time', m.join_time, 'name_card', m.name_card, 'msg_flag', m.msg_flag, 'read_seq', m.read_seq, 'app_data', m.app_data,
+        'join_time', m.join_time, 'name_card', m.name_card, 'msg_flag', m.msg_flag, 'read_seq', m.read_seq,
+        'unread_extra', m.unread_extra, 'app_data', m.app_data,
         'mute_until', u.until) AS self
       FROM group_members m JOIN chat_groups g ON g.sdk_app_id = m.sdk_app_id AND g.group_id = m.group_id
       LEFT JOIN group_mutes u ON u.sdk_app_id = m.sdk_app_id AND u.group_id = m.group_id AND u.user_id = m.user_id
@@ -285,7 +290,7 @@ export class PostgresGroupStore implements GroupStore {
 }
 
 /** Locks the group row for the rest of the transaction; its member count, or undefined when missing. */
-async function lockGroup(c: Queryable, sdkAppId: number, groupId: string): Promise<number | undefined> {
+export async function lockGroup(c: Queryable, sdkAppId: number, groupId: string): Promise<number | undefined> {
   const res = await c.query<{ member_count: number }>('SELECT member_count FROM chat_groups WHERE sdk_app_id = $1 AND group_id = $2 FOR UPDATE',
     [sdkAppId, groupId]);
   return res.rows[0]?.member_count;
@@ -299,12 +304,14 @@ async function addToCount(c: Queryable, sdkAppId: number, groupId: string, n: nu
 async function insertMembers(c: Queryable, sdkAppId: number, groupId: string, members: NewMember[]): Promise<string[]> {
   if (members.length === 0) return [];
   const col = <T>(f: (m: NewMember) => T) => members.map(f);
-  const res = await c.query<{ user_id: string }>(`INSERT INTO group_members (sdk_app_id, group_id, user_id, role, join_time, name_card, msg_flag, read_seq, app_data)
-      SELECT $1, $2, u, r, j, n, f, s, d::jsonb FROM unnest($3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::bigint[], $9::text[])
-        AS t(u, r, j, n, f, s, d)
+  const res = await c.query<{ user_id: string }>(`INSERT INTO group_members (sdk_app_id, group_id, user_id, role, join_time, name_card, msg_flag, read_seq,
+        unread_extra, app_data)
+      SELECT $1, $2, u, r, j, n, f, s, x, d::jsonb
+      FROM unnest($3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::bigint[], $9::text[], $10::bigint[]) AS t(u, r, j, n, f, s, d, x)
       ON CONFLICT DO NOTHING RETURNING user_id`,
     [sdkAppId, groupId, col((m) => m.userID), col((m) => m.role), col((m) => m.joinTime), col((m) => m.nameCard ?? ''),
-      col((m) => m.msgFlag ?? 'AcceptAndNotify'), col((m) => m.readSeq ?? 0), col((m) => JSON.stringify(m.appMemberDefinedData ?? {}))]);
+      col((m) => m.msgFlag ?? 'AcceptAndNotify'), col((m) => m.readSeq ?? 0), col((m) => JSON.stringify(m.appMemberDefinedData ?? {})),
+      col((m) => m.unreadExtra ?? 0)]);
   const inserted = new Set(res.rows.map((r) => r.user_id));
   const added = [...new Set(members.map((m) => m.userID))].filter((id) => inserted.has(id));
   if (added.length > 0) await addToCount(c, sdkAppId, groupId, added.length);

@@ -139,12 +139,12 @@ export class PostgresMessageStore implements MessageStore {
   async history(sdkAppId: number, convId: string, beforeSeq: number | undefined, limit: number): Promise<StoredMessage[]> {
     if (limit <= 0) return [];
     const rows = await this.db.query<MessageRow>(`SELECT * FROM messages WHERE sdk_app_id = $1 AND conv_id = $2
-      AND ($3::bigint IS NULL OR seq < $3) ORDER BY seq DESC LIMIT $4`, [sdkAppId, convId, beforeSeq ?? null, limit]);
+      AND ($3::bigint IS NULL OR seq < $3) AND NOT deleted ORDER BY seq DESC LIMIT $4`, [sdkAppId, convId, beforeSeq ?? null, limit]);
     return rows.map(toStoredMessage);
   }
 
   async getMessage(sdkAppId: number, convId: string, seq: number): Promise<StoredMessage | undefined> {
-    const [row] = await this.db.query<MessageRow>('SELECT * FROM messages WHERE sdk_app_id = $1 AND conv_id = $2 AND seq = $3',
+    const [row] = await this.db.query<MessageRow>('SELECT * FROM messages WHERE sdk_app_id = $1 AND conv_id = $2 AND seq = $3 AND NOT deleted',
       [sdkAppId, convId, seq]);
     return row ? toStoredMessage(row) : undefined;
   }
@@ -225,12 +225,19 @@ export class PostgresMessageStore implements MessageStore {
   async unreadCount(sdkAppId: number, userID: string, convId: string): Promise<number> {
     const [row] = await this.db.query<{ n: number }>(`SELECT count(*) AS n FROM messages WHERE sdk_app_id = $1 AND conv_id = $2
       AND seq > COALESCE((SELECT read_seq FROM read_cursors WHERE sdk_app_id = $1 AND conv_id = $2 AND user_id = $3), 0)
-      AND from_user <> $3`, [sdkAppId, convId, userID]);
+      AND from_user <> $3 AND NOT deleted`, [sdkAppId, convId, userID]);
     return row?.n ?? 0;
   }
 
   async deleteConversation(sdkAppId: number, userID: string, convId: string): Promise<void> {
     await this.db.query('DELETE FROM user_conversations WHERE sdk_app_id = $1 AND user_id = $2 AND conv_id = $3', [sdkAppId, userID, convId]);
+  }
+
+  async deleteFrom(sdkAppId: number, convId: string, from: string): Promise<number> {
+    // Tombstones: the row keeps its seq, the content goes.
+    const rows = await this.db.query(`UPDATE messages SET deleted = true, body = '[]', cloud_custom_data = NULL, nick = NULL, avatar = NULL
+      WHERE sdk_app_id = $1 AND conv_id = $2 AND from_user = $3 AND NOT deleted RETURNING 1`, [sdkAppId, convId, from]);
+    return rows.length;
   }
 
   private async cursor(c: Queryable, sdkAppId: number, convId: string, userID: string): Promise<number> {

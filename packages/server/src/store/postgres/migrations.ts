@@ -204,6 +204,24 @@ const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    description: 'group REST completion: deleted message tombstones, member unread_extra, group_attrs',
+    sql: `
+      -- delete_group_msg_by_sender keeps the row as a bodiless tombstone; reads skip it.
+      ALTER TABLE messages ADD COLUMN deleted boolean NOT NULL DEFAULT false;
+
+      -- Unread messages set by set_unread_msg_num / import_group_member on top of those after read_seq.
+      ALTER TABLE group_members ADD COLUMN unread_extra bigint NOT NULL DEFAULT 0;
+
+      CREATE TABLE group_attrs (
+        sdk_app_id  bigint NOT NULL,
+        group_id    text NOT NULL,
+        attrs       text NOT NULL,               -- JSON object as text: keeps insertion order (jsonb would sort keys)
+        PRIMARY KEY (sdk_app_id, group_id)
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -7,6 +7,7 @@ import type { Store } from '../store.ts';
 import { PostgresAccountStore } from './account-store.postgres.ts';
 import { PostgresAppStore } from './app-store.postgres.ts';
 import { PostgresDirtyWordStore, PostgresNoSpeakingStore, PostgresStatsStore } from './extras.postgres.ts';
+import { PostgresGroupAttrStore } from './group-attr-store.postgres.ts';
 import { PostgresGroupStore } from './group-store.postgres.ts';
 import { PostgresMessageStore } from './message-store.postgres.ts';
 import { migrate } from './migrations.ts';
@@ -31,6 +32,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
     accounts: new PostgresAccountStore(db),
     messages: new PostgresMessageStore(db),
     groups: new PostgresGroupStore(db),
+    groupAttrs: new PostgresGroupAttrStore(db),
     dirtyWords: new PostgresDirtyWordStore(db),
     noSpeaking: new PostgresNoSpeakingStore(db),
     stats: new PostgresStatsStore(db),

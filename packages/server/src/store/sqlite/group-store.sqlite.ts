@@ -48,6 +48,7 @@ interface MemberRow {
   name_card: string;
   msg_flag: string;
   read_seq: number;
+  unread_extra: number;
   app_data: string;
   mute_until: number | null;
 }
@@ -83,6 +84,7 @@ function toMember(r: MemberRow): MemberRecord {
     msgFlag: r.msg_flag as MsgFlag,
     muteUntil: r.mute_until ?? 0,
     readSeq: r.read_seq,
+    unreadExtra: r.unread_extra,
     appMemberDefinedData: JSON.parse(r.app_data) as Record<string, string>,
   };
 }
@@ -96,7 +98,7 @@ function mergeData(current: Record<string, string>, patch: Record<string, string
   return out;
 }
 
-const MEMBER_COLUMNS = `m.user_id, m.role, m.join_time, m.name_card, m.msg_flag, m.read_seq, m.app_data,
+const MEMBER_COLUMNS = `m.user_id, m.role, m.join_time, m.name_card, m.msg_flag, m.read_seq, m.unread_extra, m.app_data,
   (SELECT until FROM group_mutes u WHERE u.sdk_app_id = m.sdk_app_id AND u.group_id = m.group_id AND u.user_id = m.user_id) AS mute_until`;
 
 export class SqliteGroupStore implements GroupStore {
@@ -127,12 +129,13 @@ export class SqliteGroupStore implements GroupStore {
       deleteAllMembers: p('DELETE FROM group_members WHERE sdk_app_id = ? AND group_id = ?'),
       deleteAllMutes: p('DELETE FROM group_mutes WHERE sdk_app_id = ? AND group_id = ?'),
       deleteAllApplications: p('DELETE FROM group_applications WHERE sdk_app_id = ? AND group_id = ?'),
+      deleteAttrs: p('DELETE FROM group_attrs WHERE sdk_app_id = ? AND group_id = ?'),
       listGroups: p<{ id: number; group_id: string }>(
         'SELECT id, group_id FROM chat_groups WHERE sdk_app_id = ? AND (? IS NULL OR type = ?) AND id > ? ORDER BY id LIMIT ?',
       ),
       countGroups: p<{ n: number }>('SELECT COUNT(*) AS n FROM chat_groups WHERE sdk_app_id = ? AND (? IS NULL OR type = ?)'),
-      insertMember: p(`INSERT OR IGNORE INTO group_members (sdk_app_id, group_id, user_id, role, join_time, name_card, msg_flag, read_seq, app_data)
-        VALUES (?,?,?,?,?,?,?,?,?)`),
+      insertMember: p(`INSERT OR IGNORE INTO group_members (sdk_app_id, group_id, user_id, role, join_time, name_card, msg_flag, read_seq,
+        unread_extra, app_data) VALUES (?,?,?,?,?,?,?,?,?,?)`),
       deleteMember: p('DELETE FROM group_members WHERE sdk_app_id = ? AND group_id = ? AND user_id = ?'),
       deleteApplication: p('DELETE FROM group_applications WHERE sdk_app_id = ? AND group_id = ? AND applicant = ?'),
       member: p<MemberRow>(`SELECT ${MEMBER_COLUMNS} FROM group_members m WHERE m.sdk_app_id = ? AND m.group_id = ? AND m.user_id = ?`),
@@ -144,7 +147,8 @@ export class SqliteGroupStore implements GroupStore {
       countMembers: p<{ n: number }>(`SELECT COUNT(*) AS n FROM group_members m
         WHERE m.sdk_app_id = ? AND m.group_id = ? AND (? IS NULL OR m.role IN (SELECT value FROM json_each(?)))`),
       memberIds: p<{ user_id: string }>('SELECT user_id FROM group_members WHERE sdk_app_id = ? AND group_id = ?'),
-      updateMember: p(`UPDATE group_members SET role = :role, name_card = :card, msg_flag = :flag, read_seq = :readSeq, app_data = :data
+      updateMember: p(`UPDATE group_members SET role = :role, name_card = :card, msg_flag = :flag, read_seq = :readSeq,
+        unread_extra = :extra, app_data = :data
         WHERE sdk_app_id = :app AND group_id = :gid AND user_id = :user`),
       setMute: p(`INSERT INTO group_mutes (sdk_app_id, group_id, user_id, until) VALUES (?,?,?,?)
         ON CONFLICT (sdk_app_id, group_id, user_id) DO UPDATE SET until = excluded.until`),
@@ -153,9 +157,9 @@ export class SqliteGroupStore implements GroupStore {
       muteOf: p<{ until: number }>('SELECT until FROM group_mutes WHERE sdk_app_id = ? AND group_id = ? AND user_id = ?'),
       setOwner: p('UPDATE chat_groups SET owner = ?, info_seq = info_seq + 1, last_info_time = ? WHERE sdk_app_id = ? AND group_id = ?'),
       setRole: p('UPDATE group_members SET role = ? WHERE sdk_app_id = ? AND group_id = ? AND user_id = ?'),
-      joined: p<GroupRow & { m_user: string; m_role: string; m_join: number; m_card: string; m_flag: string; m_read: number; m_data: string; m_mute: number | null }>(
+      joined: p<GroupRow & { m_user: string; m_role: string; m_join: number; m_card: string; m_flag: string; m_read: number; m_extra: number; m_data: string; m_mute: number | null }>(
         `SELECT g.*, m.user_id AS m_user, m.role AS m_role, m.join_time AS m_join, m.name_card AS m_card, m.msg_flag AS m_flag,
-          m.read_seq AS m_read, m.app_data AS m_data,
+          m.read_seq AS m_read, m.unread_extra AS m_extra, m.app_data AS m_data,
           (SELECT until FROM group_mutes u WHERE u.sdk_app_id = m.sdk_app_id AND u.group_id = m.group_id AND u.user_id = m.user_id) AS m_mute
         FROM group_members m JOIN chat_groups g ON g.sdk_app_id = m.sdk_app_id AND g.group_id = m.group_id
         WHERE m.sdk_app_id = ? AND m.user_id = ? ORDER BY m.join_time DESC, g.id DESC`,
@@ -175,7 +179,7 @@ export class SqliteGroupStore implements GroupStore {
       const added: string[] = [];
       for (const m of members) {
         const r = this.s.insertMember.run(
-          app, gid, m.userID, m.role, m.joinTime, m.nameCard ?? '', m.msgFlag ?? 'AcceptAndNotify', m.readSeq ?? 0,
+          app, gid, m.userID, m.role, m.joinTime, m.nameCard ?? '', m.msgFlag ?? 'AcceptAndNotify', m.readSeq ?? 0, m.unreadExtra ?? 0,
           JSON.stringify(m.appMemberDefinedData ?? {}),
         );
         if (r.changes > 0) added.push(m.userID);
@@ -220,6 +224,7 @@ export class SqliteGroupStore implements GroupStore {
       this.s.deleteAllMembers.run(app, gid);
       this.s.deleteAllMutes.run(app, gid);
       this.s.deleteAllApplications.run(app, gid);
+      this.s.deleteAttrs.run(app, gid);
       this.s.deleteGroup.run(app, gid);
       return ids;
     });
@@ -256,6 +261,7 @@ export class SqliteGroupStore implements GroupStore {
         card: patch.nameCard ?? m.nameCard,
         flag: patch.msgFlag ?? m.msgFlag,
         readSeq: Math.max(m.readSeq, patch.readSeq ?? 0),
+        extra: patch.unreadExtra ?? m.unreadExtra,
         data: JSON.stringify(patch.appMemberDefinedData ? mergeData(m.appMemberDefinedData, patch.appMemberDefinedData) : m.appMemberDefinedData),
       });
       return true;
@@ -386,7 +392,7 @@ export class SqliteGroupStore implements GroupStore {
       group: toGroup(r),
       self: toMember({
         user_id: r.m_user, role: r.m_role, join_time: r.m_join, name_card: r.m_card, msg_flag: r.m_flag,
-        read_seq: r.m_read, app_data: r.m_data, mute_until: r.m_mute,
+        read_seq: r.m_read, unread_extra: r.m_extra, app_data: r.m_data, mute_until: r.m_mute,
       }),
     }));
   }

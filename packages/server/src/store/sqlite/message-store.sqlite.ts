@@ -41,7 +41,7 @@ export class SqliteMessageStore implements MessageStore {
     const p = <R = unknown>(sql: string) => db.prepare<unknown[], R>(sql);
     this.s = {
       byDedup: p<MessageRow>('SELECT * FROM messages WHERE conv = ? AND from_user = ? AND dedup_key = ?'),
-      bySeq: p<MessageRow>('SELECT * FROM messages WHERE conv = ? AND seq = ?'),
+      bySeq: p<MessageRow>('SELECT * FROM messages WHERE conv = ? AND seq = ? AND deleted = 0'),
       // DO NOTHING on a dedup-key clash: the (rare) duplicate costs a second query, the common
       // case saves a lookup.
       insertMessage: p(`INSERT INTO messages (conv, seq, from_user, to_target, random, time, body, priority,
@@ -55,7 +55,7 @@ export class SqliteMessageStore implements MessageStore {
         LEFT JOIN messages m ON m.id = i.msg_id
         LEFT JOIN conversations c ON c.id = COALESCE(m.conv, i.conv)
         WHERE i.owner = ? AND i.seq > ? ORDER BY i.seq LIMIT ?`),
-      history: p<MessageRow>('SELECT * FROM messages WHERE conv = ? AND seq < ? ORDER BY seq DESC LIMIT ?'),
+      history: p<MessageRow>('SELECT * FROM messages WHERE conv = ? AND seq < ? AND deleted = 0 ORDER BY seq DESC LIMIT ?'),
       foldedSeq: p<{ folded_seq: number }>('SELECT folded_seq FROM inbox_owners WHERE id = ?'),
       unfolded: p<{ seq: number; msg_id: number; conv: number }>(`SELECT i.seq, i.msg_id, m.conv FROM inbox i
         JOIN messages m ON m.id = i.msg_id WHERE i.owner = ? AND i.seq > ? AND i.kind = ${INBOX_MESSAGE} ORDER BY i.seq`),
@@ -65,7 +65,10 @@ export class SqliteMessageStore implements MessageStore {
       conversations: p<MessageRow & { conv_id: string }>(`SELECT m.*, c.conv_id FROM user_conversations uc
         JOIN messages m ON m.id = uc.last_msg_id JOIN conversations c ON c.id = uc.conv
         WHERE uc.owner = ? ORDER BY uc.last_inbox DESC LIMIT ?`),
-      unread: p<{ n: number }>('SELECT COUNT(*) AS n FROM messages WHERE conv = ? AND seq > ? AND from_user <> ?'),
+      unread: p<{ n: number }>('SELECT COUNT(*) AS n FROM messages WHERE conv = ? AND seq > ? AND from_user <> ? AND deleted = 0'),
+      // Tombstones keep seq (sequences come from MAX(seq)) and drop the content.
+      deleteFrom: p(`UPDATE messages SET deleted = 1, body = '[]', cloud_custom_data = NULL, nick = NULL, avatar = NULL
+        WHERE conv = ? AND from_user = ? AND deleted = 0`),
       hideConversation: p('DELETE FROM user_conversations WHERE owner = ? AND conv = ?'),
     };
   }
@@ -229,6 +232,11 @@ export class SqliteMessageStore implements MessageStore {
     // Fold first, so messages already in the inbox cannot bring the conversation back later.
     this.fold(owner);
     this.s.hideConversation.run(owner, conv);
+  }
+
+  async deleteFrom(sdkAppId: number, convId: string, from: string): Promise<number> {
+    const conv = this.keys.findConv(sdkAppId, convId);
+    return conv === undefined ? 0 : this.s.deleteFrom.run(conv, from).changes;
   }
 
   private cursor(conv: number, userID: string): number {

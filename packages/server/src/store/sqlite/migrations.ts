@@ -212,6 +212,27 @@ const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    description: 'group REST completion: deleted message tombstones, member unread_extra, group_attrs',
+    up(db) {
+      db.exec(`
+      -- delete_group_msg_by_sender keeps the row (its seq must never be reused: sequences come
+      -- from MAX(seq)) with the body cleared; reads skip it.
+      ALTER TABLE messages ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+
+      -- Unread messages set by set_unread_msg_num / import_group_member on top of those after read_seq.
+      ALTER TABLE group_members ADD COLUMN unread_extra INTEGER NOT NULL DEFAULT 0;
+
+      CREATE TABLE group_attrs (
+        sdk_app_id  INTEGER NOT NULL,
+        group_id    TEXT NOT NULL,
+        attrs       TEXT NOT NULL,                  -- JSON object, insertion order kept
+        PRIMARY KEY (sdk_app_id, group_id)
+      ) WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -6,6 +6,7 @@ import type { Store } from '../store.ts';
 import { SqliteAccountStore } from './account-store.sqlite.ts';
 import { SqliteAppStore } from './app-store.sqlite.ts';
 import { SqliteDirtyWordStore, SqliteNoSpeakingStore, SqliteStatsStore } from './extras.sqlite.ts';
+import { SqliteGroupAttrStore } from './group-attr-store.sqlite.ts';
 import { SqliteGroupStore } from './group-store.sqlite.ts';
 import { SqliteMessageStore } from './message-store.sqlite.ts';
 import { startCheckpointer } from './checkpointer.ts';
@@ -19,6 +20,7 @@ export async function openSqliteStore(dataDir: string, opts: OpenSqliteOptions =
     accounts: new SqliteAccountStore(db),
     messages: new SqliteMessageStore(db),
     groups: new SqliteGroupStore(db),
+    groupAttrs: new SqliteGroupAttrStore(db),
     dirtyWords: new SqliteDirtyWordStore(db),
     noSpeaking: new SqliteNoSpeakingStore(db),
     stats: new SqliteStatsStore(db),
