@@ -109,12 +109,18 @@ export const Codes = {
   GROUP_USER_NOT_FOUND: c(10019, 'The UserID does not exist'),
   GROUP_MSG_TOO_LONG: c(10020, 'Group message too long'),
   GROUP_ID_TAKEN: c(10021, 'Group ID taken'),
+  GROUP_ID_YOURS: c(10025, 'You already use this group ID'),
   GROUP_MSG_RATE_LIMITED: c(10023, 'Group message rate limit', true),
   GROUP_RECALL_NOT_FOUND: c(10030, 'The message to recall does not exist'),
   GROUP_RECALL_TIME_LIMIT: c(10031, 'The recall time limit has passed'),
+  GROUP_RECALL_REFUSED: c(10032, 'The message cannot be recalled'),
   GROUP_RECALL_UNSUPPORTED: c(10033, 'Recall is not supported for this group type'),
   GROUP_MEMBER_QUOTA: c(10038, 'Member cap exceeded'),
   GROUP_NO_ROAMING: c(10044, 'This group type does not store messages'),
+  GROUP_ATTR_KEY_TOO_LONG: c(10045, 'A group attribute key is over 32 bytes'),
+  GROUP_ATTR_VALUE_TOO_LONG: c(10046, 'A group attribute value is over 4,000 bytes'),
+  GROUP_ATTR_TOO_MANY_KEYS: c(10047, 'More than 16 group attribute keys'),
+  GROUP_ATTR_TOO_LARGE: c(10048, 'Group attributes over 16 KB in total'),
   GROUP_NOT_MEMBER: c(10007, 'Not a member of the group'),
 
   // --- Content (Tencent 800xx) ---

@@ -135,7 +135,7 @@ export class GroupChat {
 
   async setRead(actor: Actor, groupId: unknown, seq: number | undefined): Promise<{ readSeq: number }> {
     const group = await this.readable(actor, groupId);
-    return { readSeq: await this.core.messaging.setRead(group.sdkAppId, group.groupId, actor.userID, seq) };
+    return { readSeq: await this.core.messaging.markRead(group.sdkAppId, group.groupId, actor.userID, seq) };
   }
 
   /** Recall: owner, admins and app admins at any time; the sender within the app's window. */
@@ -176,7 +176,7 @@ export class GroupChat {
       } else if (lastSeq - cursor > core.deps.maxSyncGap) {
         parts.push(`${head},"messages":[],"isCompleted":false,"tooFarBehind":true}`);
       } else {
-        const page = await core.messaging.after(group.sdkAppId, group.groupId, cursor, limit);
+        const page = await core.messaging.after(group.sdkAppId, group.groupId, cursor, limit, lastSeq);
         const upTo = page.length > 0 ? page[page.length - 1]!.seq : cursor;
         parts.push(`${head},"messages":[${page.map((m) => encodeWireMessage(m, 'GROUP')).join(',')}],"isCompleted":${upTo >= lastSeq}}`);
       }
@@ -193,7 +193,7 @@ export class GroupChat {
       if (!rules.history) continue;
       const last = await core.messaging.lastMessage(group.sdkAppId, group.groupId);
       if (!last) continue;
-      const unread = rules.unread ? await core.messaging.unread(group.sdkAppId, group.groupId, actor.userID) : 0;
+      const unread = rules.unread ? await core.messaging.unread(group.sdkAppId, group.groupId, actor.userID, self.unreadExtra) : 0;
       const id = JSON.stringify(`GROUP${group.groupId}`);
       out.push({
         time: last.time,

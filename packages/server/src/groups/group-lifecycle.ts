@@ -6,7 +6,6 @@ import { Codes, GroupNoticeType, GroupTipType, type GroupTipContent, type JoinOp
 import { ParleyError } from '../errors.ts';
 import type { GroupPatch, GroupRecord, NewMember } from '../store/group-store.ts';
 import type { Actor } from './actor.ts';
-import { GROUP_ID_YOURS } from './group-codes.ts';
 import type { GroupCore } from './group-core.ts';
 import { customFields, joinOptionField, LIMITS, textField } from './group-fields.ts';
 import { customGroupIDProblem, generateGroupID } from './group-id.ts';
@@ -27,6 +26,8 @@ export interface CreateGroupInput {
   members: { userID: string; role?: unknown; appMemberDefinedData?: unknown }[];
   /** Most initial members accepted (REST 100, SDK 500). */
   maxInitialMembers: number;
+  /** import_group: the group's own creation time (Unix seconds), and no tips, notices or webhooks. */
+  imported?: { createdAt: number };
 }
 
 export interface ProfileChangeInput {
@@ -74,7 +75,7 @@ export class GroupLifecycle {
     const askedJoin = joinOptionField(input.joinOption);
     const joinOption: JoinOption = rules.fixedJoinOption ?? askedJoin ?? rules.defaultJoinOption;
 
-    const now = core.nowSeconds();
+    const now = input.imported?.createdAt ?? core.nowSeconds();
     const owner = input.owner;
     if (owner !== '' && !(await core.deps.directory.exists(actor.sdkAppId, owner))) {
       throw new ParleyError(Codes.GROUP_USER_NOT_FOUND, `Owner ${owner} does not exist`);
@@ -120,10 +121,11 @@ export class GroupLifecycle {
         throw new ParleyError(Codes.GROUP_INTERNAL_ERROR, 'Could not allocate a group ID');
       }
       const existing = await core.store.groups.getGroup(actor.sdkAppId, groupId);
-      if (existing && existing.creator === actor.userID) throw new ParleyError(GROUP_ID_YOURS);
+      if (existing && existing.creator === actor.userID) throw new ParleyError(Codes.GROUP_ID_YOURS);
       throw new ParleyError(Codes.GROUP_ID_TAKEN);
     }
     const group = (await core.store.groups.getGroup(actor.sdkAppId, record.groupId))!;
+    if (input.imported) return group;
     const invited = members.filter((m) => m.role !== 'Owner').map((m) => m.userID);
     if (invited.length > 0) await core.tips.post(group, actor.userID, { operationType: GroupTipType.MEMBER_JOIN, userIDList: invited }, { platform: actor.platform });
     if (!actor.rest && owner !== '') await core.notices.send(group, actor.userID, [owner], { operationType: GroupNoticeType.GROUP_CREATED });

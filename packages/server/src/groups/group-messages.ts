@@ -13,7 +13,6 @@ import type { GroupCommitter } from '../messaging/group-commit.ts';
 import { encodeInboxRow, encodeWireMessage, inboxPush } from '../messaging/wire-encoding.ts';
 import type { StoredMessage } from '../store/message-store.ts';
 import type { Store } from '../store/store.ts';
-import { GROUP_RECALL_REFUSED } from './group-codes.ts';
 import type { GroupMessageHooks } from './group-hooks.ts';
 
 export function groupConvId(groupId: string): string {
@@ -163,10 +162,18 @@ export class GroupMessaging {
     return new RawJson(`{"messageList":[${page.map((m) => encodeWireMessage(m, 'GROUP')).join(',')}],"nextReqMessageID":"${next}","isCompleted":${isCompleted}}`);
   }
 
-  /** Messages with seq in (cursor, cursor + limit], oldest first. */
-  async after(sdkAppId: number, groupId: string, cursor: number, limit: number): Promise<StoredMessage[]> {
-    const rows = await this.store.messages.history(sdkAppId, groupConvId(groupId), cursor + limit + 1, limit);
-    return rows.filter((m) => m.seq > cursor).reverse();
+  /**
+   * The first messages after `cursor`, oldest first, at most `limit`, up to `lastSeq`. Deleted
+   * messages leave holes in the sequence; a window holding only holes is skipped, so a page is
+   * empty only when nothing is left.
+   */
+  async after(sdkAppId: number, groupId: string, cursor: number, limit: number, lastSeq: number): Promise<StoredMessage[]> {
+    for (let from = cursor; from < lastSeq; from += limit) {
+      const rows = await this.store.messages.history(sdkAppId, groupConvId(groupId), from + limit + 1, limit);
+      const page = rows.filter((m) => m.seq > from).reverse();
+      if (page.length > 0) return page;
+    }
+    return [];
   }
 
   /** Moves the member's read cursor (default: to the newest message); returns the cursor in force. */
@@ -178,8 +185,16 @@ export class GroupMessaging {
     return r.readSeq;
   }
 
-  async unread(sdkAppId: number, groupId: string, userID: string): Promise<number> {
-    return this.store.messages.unreadCount(sdkAppId, userID, groupConvId(groupId));
+  /** The member read up to `seq` (default: everything): the cursor moves and any extra unread count set over REST goes. */
+  async markRead(sdkAppId: number, groupId: string, userID: string, seq: number | undefined): Promise<number> {
+    const readSeq = await this.setRead(sdkAppId, groupId, userID, seq);
+    await this.store.groups.updateMember(sdkAppId, groupId, userID, { unreadExtra: 0 });
+    return readSeq;
+  }
+
+  /** Messages from others after the member's cursor, plus the extra count set by set_unread_msg_num or an import. */
+  async unread(sdkAppId: number, groupId: string, userID: string, unreadExtra: number): Promise<number> {
+    return unreadExtra + (await this.store.messages.unreadCount(sdkAppId, userID, groupConvId(groupId)));
   }
 
   /**
@@ -193,7 +208,7 @@ export class GroupMessaging {
     const convId = groupConvId(groupId);
     const r = await this.store.messages.revoke(sdkAppId, convId, m.seq, by, viaInbox ? members : []);
     if (r === 'missing') throw new ParleyError(Codes.GROUP_RECALL_NOT_FOUND);
-    if (r === 'already') throw new ParleyError(GROUP_RECALL_REFUSED, 'The message was already recalled');
+    if (r === 'already') throw new ParleyError(Codes.GROUP_RECALL_REFUSED, 'The message was already recalled');
     if (viaInbox) {
       members.forEach((user, i) => {
         const inbox = r[i];

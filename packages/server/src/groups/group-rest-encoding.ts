@@ -71,19 +71,33 @@ export function restMember(m: MemberRecord, filter: unknown, dataFilter: unknown
   return out;
 }
 
-/** A history entry of group_msg_get_simple (IsPlaceMsg 2 = recalled, body emptied). */
+/** The element type group tips are stored with (the Web SDK's TIM.TYPES.MSG_GRP_TIP). */
+const TIP = 'TIMGroupTipElem';
+
+/**
+ * A group tip as a REST element. TIMGroupTipElem is an SDK type that REST's element list (Text,
+ * Location, Face, Custom, Sound, Image, File, Video) does not have, so REST sees a tip as a custom
+ * element: `Desc` names the SDK type and `Data` is the tip's MsgContent as JSON — a REST client
+ * that knows element types keeps working, and nothing of the tip is lost.
+ */
+function restTipElem(elem: { MsgContent?: unknown }): Record<string, unknown> {
+  return { MsgType: 'TIMCustomElem', MsgContent: { Data: JSON.stringify(elem.MsgContent ?? {}), Desc: TIP, Ext: '' } };
+}
+
+/** A history entry of group_msg_get_simple (IsPlaceMsg 2 = recalled, body emptied; IsSystemMsg 1 = a group tip). */
 export function restHistoryEntry(m: StoredMessage): Record<string, unknown> {
+  const body = JSON.parse(m.body) as { MsgType?: string; MsgContent?: unknown }[];
+  const isTip = body[0]?.MsgType === TIP;
   const entry: Record<string, unknown> = {
     From_Account: m.from,
     IsPlaceMsg: m.revoked ? 2 : 0,
-    MsgBody: m.revoked ? [] : (JSON.parse(m.body) as unknown),
+    MsgBody: m.revoked ? [] : isTip ? body.map(restTipElem) : body,
     MsgPriority: PRIORITY_NUMBER[m.priority] ?? 2,
     MsgRandom: m.random,
     MsgSeq: m.seq,
     MsgTimeStamp: m.time,
   };
   if (m.cloudCustomData) entry['CloudCustomData'] = m.cloudCustomData;
-  const body = JSON.parse(m.body) as { MsgType?: string }[];
-  if (body[0]?.MsgType === 'TIMGroupTipElem') entry['IsSystemMsg'] = 1;
+  if (isTip) entry['IsSystemMsg'] = 1;
   return entry;
 }

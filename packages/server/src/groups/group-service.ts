@@ -4,12 +4,16 @@
  * WebSocket ops (gateway/ops/group-ops.ts) and the REST commands
  * (rest/commands/group-open-http-svc.ts) alike. See docs/groups.md.
  */
+import { GroupAttributes } from './group-attrs.ts';
 import { GroupChat } from './group-chat.ts';
 import { GroupCore, type GroupDeps } from './group-core.ts';
 import type { GroupMessageHooks } from './group-hooks.ts';
+import { GroupImport } from './group-import.ts';
 import { GroupJoin } from './group-join.ts';
 import { GroupLifecycle } from './group-lifecycle.ts';
 import { GroupMembers } from './group-members.ts';
+import { GroupMessageDelete } from './group-message-delete.ts';
+import { GroupUnread } from './group-unread.ts';
 
 export class GroupService {
   readonly core: GroupCore;
@@ -17,6 +21,10 @@ export class GroupService {
   readonly members: GroupMembers;
   readonly joins: GroupJoin;
   readonly chat: GroupChat;
+  readonly imports: GroupImport;
+  readonly attrs: GroupAttributes;
+  readonly unread: GroupUnread;
+  readonly deletes: GroupMessageDelete;
 
   constructor(deps: GroupDeps) {
     this.core = new GroupCore(deps);
@@ -24,6 +32,10 @@ export class GroupService {
     this.members = new GroupMembers(this.core);
     this.joins = new GroupJoin(this.core);
     this.chat = new GroupChat(this.core);
+    this.imports = new GroupImport(this.core, this.lifecycle);
+    this.attrs = new GroupAttributes(this.core);
+    this.unread = new GroupUnread(this.core);
+    this.deletes = new GroupMessageDelete(this.core);
   }
 
   /** Installs before/after send hooks (the callbacks module's Group.CallbackBeforeSendMsg etc.). */

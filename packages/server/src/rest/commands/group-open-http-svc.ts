@@ -5,12 +5,13 @@
  * modify_group_member_info, destroy_group, get_joined_group_list, get_role_in_group,
  * forbid_send_msg, get_group_shutted_uin (and get_group_muted_account), send_group_msg,
  * send_group_system_notification, change_group_owner, group_msg_recall, group_msg_get_simple,
- * get_online_member_num, import_group_msg, get_appid_group_list. The REST admin acts with owner
+ * get_online_member_num, import_group_msg, get_appid_group_list; the imports, unread/delete and
+ * attribute commands register from their own files (group-*-commands.ts). The REST admin acts with owner
  * rights in every group. Field names, shapes and codes follow the reference; docs/groups.md lists
  * the choices made where it is silent.
  */
 import { randomInt } from 'node:crypto';
-import { Codes, GroupNoticeType, type CodeInfo } from '@parley/protocol';
+import { Codes, GroupNoticeType } from '@parley/protocol';
 import { ParleyError } from '../../errors.ts';
 import { actorFromRest } from '../../groups/actor.ts';
 import { validateMsgBody } from '../../messaging/message-validation.ts';
@@ -21,52 +22,10 @@ import { isWellFormedGroupID } from '../../groups/group-id.ts';
 import type { GroupRecord } from '../../store/group-store.ts';
 import type { Services } from '../../services.ts';
 import type { CommandRegistry, RestContext } from '../command-registry.ts';
-
-type Body = Record<string, unknown>;
-
-function str(body: Body, name: string, required = true, code: CodeInfo = Codes.GROUP_INVALID_PARAMETER): string | undefined {
-  const v = body[name];
-  if (v === undefined || v === null || v === '') {
-    if (required) throw new ParleyError(code, `${name} is required`);
-    return undefined;
-  }
-  if (typeof v !== 'string') throw new ParleyError(code, `${name} must be a string`);
-  return v;
-}
-
-function int(body: Body, name: string, required = false): number | undefined {
-  const v = body[name];
-  if (v === undefined || v === null) {
-    if (required) throw new ParleyError(Codes.GROUP_INVALID_PARAMETER, `${name} is required`);
-    return undefined;
-  }
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new ParleyError(Codes.GROUP_INVALID_PARAMETER, `${name} must be a non-negative integer`);
-  return v;
-}
-
-function accounts(body: Body, name: string, max: number, required = true): string[] {
-  const v = body[name];
-  if (v === undefined || v === null) {
-    if (required) throw new ParleyError(Codes.GROUP_INVALID_PARAMETER, `${name} is required`);
-    return [];
-  }
-  if (!Array.isArray(v)) throw new ParleyError(Codes.GROUP_INVALID_PARAMETER, `${name} must be an array`);
-  if (v.length > max) throw new ParleyError(Codes.GROUP_TOO_MANY_ACCOUNTS, `${name} has more than ${max} entries`);
-  if (!v.every((x) => typeof x === 'string')) throw new ParleyError(Codes.REST_BAD_ACCOUNT_TYPE);
-  return v as string[];
-}
-
-function memberAccounts(body: Body, name: string, max: number): { Member_Account: string; [k: string]: unknown }[] {
-  const v = body[name];
-  if (v === undefined || v === null) return [];
-  if (!Array.isArray(v)) throw new ParleyError(Codes.GROUP_INVALID_PARAMETER, `${name} must be an array`);
-  if (v.length > max) throw new ParleyError(Codes.GROUP_TOO_MANY_ACCOUNTS, `${name} has more than ${max} members`);
-  for (const m of v) {
-    if (typeof m !== 'object' || m === null) throw new ParleyError(Codes.GROUP_INVALID_PARAMETER, `${name} entries are objects`);
-    if (typeof (m as Body)['Member_Account'] !== 'string') throw new ParleyError(Codes.REST_BAD_ACCOUNT_TYPE);
-  }
-  return v as { Member_Account: string }[];
-}
+import { accounts, int, memberAccounts, str, type Body } from './group-body-fields.ts';
+import { registerGroupImportCommands } from './group-import-commands.ts';
+import { registerGroupAttrCommands } from './group-attr-commands.ts';
+import { registerGroupModerationCommands } from './group-moderation-commands.ts';
 
 /** Body errors from the shared validator (9000x) are 10004 in group APIs. */
 function groupBody(raw: unknown, ccd: string | undefined) {
@@ -370,7 +329,7 @@ export function registerGroupCommands(registry: CommandRegistry, services: Servi
     }
     // After an import every member's unread count is reset (reference §5.21).
     const lastSeq = await g().core.messaging.lastSeq(group.sdkAppId, group.groupId);
-    if (lastSeq > 0) for (const u of await store.groups.memberIds(group.sdkAppId, group.groupId)) await g().core.messaging.setRead(group.sdkAppId, group.groupId, u, lastSeq);
+    if (lastSeq > 0) for (const u of await store.groups.memberIds(group.sdkAppId, group.groupId)) await g().core.messaging.markRead(group.sdkAppId, group.groupId, u, lastSeq);
     return { ImportMsgResult: results };
   });
 
@@ -382,4 +341,8 @@ export function registerGroupCommands(registry: CommandRegistry, services: Servi
     const r = await store.groups.listGroups(ctx.app.sdkAppId, { next, limit, ...(type && { type }) });
     return { TotalCount: r.total, GroupIdList: r.groupIds.map((GroupId) => ({ GroupId })), Next: r.next };
   }, 1);
+
+  registerGroupImportCommands(registry, services);
+  registerGroupModerationCommands(registry, services);
+  registerGroupAttrCommands(registry, services);
 }
