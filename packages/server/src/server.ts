@@ -181,6 +181,8 @@ export async function createParley(options: ParleyOptions = {}): Promise<Parley>
         http.listen(config.port, config.host, () => {
           port = (http.address() as AddressInfo).port;
           void webPages.prepare().catch(() => {});
+          // Dismissed groups whose message purge a crash or a store error cut short (groups/group-core.ts).
+          void groups.core.purgePending().catch((err: unknown) => logger.warn({ err }, 'resuming group purges failed'));
           resolve(port);
         });
       });

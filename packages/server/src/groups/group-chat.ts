@@ -192,7 +192,8 @@ export class GroupChat {
       const rules = core.rules(group);
       if (!rules.history) continue;
       const last = await core.messaging.lastMessage(group.sdkAppId, group.groupId);
-      if (!last) continue;
+      // Deleted by this member (deleteConversation) and nothing new since.
+      if (!last || last.seq <= self.hiddenUpTo) continue;
       const unread = rules.unread ? await core.messaging.unread(group.sdkAppId, group.groupId, actor.userID, self.unreadExtra) : 0;
       const id = JSON.stringify(`GROUP${group.groupId}`);
       out.push({
@@ -201,6 +202,24 @@ export class GroupChat {
       });
     }
     return out;
+  }
+
+  /**
+   * `deleteConversation` of `GROUP<id>` (and REST recentcontact/delete Type 2): the group leaves the
+   * user's conversation list until a message after the current last one arrives; the user stays a
+   * member and history is untouched. Like Tencent, deleting a conversation clears its unread count:
+   * the member's read cursor moves to the last message and any extra unread count set over REST
+   * goes, so the conversation comes back with only the new messages unread. A group the user is not
+   * a member of (or that is gone) is not in the list: nothing to do.
+   */
+  async deleteConversation(sdkAppId: number, userID: string, groupId: string): Promise<void> {
+    const { core } = this;
+    const group = await core.store.groups.getGroup(sdkAppId, groupId);
+    if (!group || !core.rules(group).history) return;
+    if (!(await core.store.groups.getMember(sdkAppId, groupId, userID))) return;
+    const last = await core.messaging.lastSeq(sdkAppId, groupId);
+    if (last > 0) await core.messaging.setRead(sdkAppId, groupId, userID, last);
+    await core.store.groups.updateMember(sdkAppId, groupId, userID, { hiddenUpTo: last, unreadExtra: 0 });
   }
 
   /** Live rooms: the engine's approximate count. Stored types: members with a session (clients only). */

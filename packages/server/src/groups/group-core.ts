@@ -17,7 +17,7 @@ import type { Store } from '../store/store.ts';
 import type { Actor } from './actor.ts';
 import { noGroupHooks, type GroupMessageHooks } from './group-hooks.ts';
 import { isWellFormedGroupID } from './group-id.ts';
-import { GroupMessaging } from './group-messages.ts';
+import { GroupMessaging, groupConvId } from './group-messages.ts';
 import { GroupNotices } from './group-notices.ts';
 import { GroupTips } from './group-tips.ts';
 import { atLeast, GROUP_RULES, type GroupTypeRules, type Rank, type Who } from './group-types.ts';
@@ -125,6 +125,40 @@ export class GroupCore {
   /** Changes membership on this node's view: drop cached member lists. */
   membershipChanged(group: GroupRecord): void {
     this.messaging.invalidate(group.sdkAppId, group.groupId);
+  }
+
+  /**
+   * Deletes the group (dismissal, or the last member leaving a Work group); GroupStore.deleteGroup
+   * records the purge of its stored messages and read cursors in the same transaction, and the
+   * caller runs it with `purgePending` once the group's notices are out. The former member IDs,
+   * or undefined when the group was already gone. A purge that fails (or a crash before it ends)
+   * stays pending and is finished at the next start-up or when the ID is created again; until
+   * then the ID cannot be reused, so a new group never shows the old one's messages.
+   */
+  async removeGroup(group: GroupRecord): Promise<string[] | undefined> {
+    const members = await this.store.groups.deleteGroup(group.sdkAppId, group.groupId);
+    if (members === undefined) return undefined;
+    this.membershipChanged(group);
+    return members;
+  }
+
+  /** Finishes pending purges of dismissed groups (of one group when `only` is given); how many were done. */
+  async purgePending(only?: { sdkAppId: number; groupId: string }, batch = 100): Promise<number> {
+    let done = 0;
+    for (;;) {
+      const pending = await this.store.groups.pendingPurges(batch, only);
+      for (const p of pending) {
+        try {
+          await this.store.messages.purgeConversation(p.sdkAppId, groupConvId(p.groupId), p.upToSeq);
+          await this.store.groups.finishPurge(p.sdkAppId, p.groupId, p.upToSeq);
+          done++;
+        } catch (err) {
+          this.deps.logger.error({ err, sdkAppId: p.sdkAppId, groupId: p.groupId }, 'purging a dismissed group failed; it stays pending');
+          return done;
+        }
+      }
+      if (only || pending.length < batch) return done;
+    }
   }
 
   /** New members start reading at the current end of history (so old messages are not unread). */

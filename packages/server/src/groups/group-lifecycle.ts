@@ -113,6 +113,8 @@ export class GroupLifecycle {
     };
     for (let attempt = 0; ; attempt++) {
       if ((await core.store.groups.createGroup(record, members)) === 'created') break;
+      // A dismissed group of this ID whose purge was cut short (a crash, a store error): finish it, then try again.
+      if (attempt === 0 && (await core.purgePending({ sdkAppId: actor.sdkAppId, groupId: record.groupId })) > 0) continue;
       if (custom === undefined || custom === null || custom === '') {
         if (attempt < 5) {
           record.groupId = generateGroupID(type);
@@ -206,15 +208,16 @@ export class GroupLifecycle {
       const { rank } = await core.standing(actor, group);
       core.require(rules.dismiss, rank, 'Dismissing the group');
     }
-    const members = await core.store.groups.deleteGroup(group.sdkAppId, group.groupId);
+    const members = await core.removeGroup(group);
     if (members === undefined) throw new ParleyError(Codes.GROUP_NOT_FOUND);
-    core.membershipChanged(group);
     core.hooks.afterDestroy?.(group, members, actor.platform);
     if (rules.live) {
       core.live.closeRoom(group.sdkAppId, group.groupId);
       return;
     }
     await core.notices.send(group, actor.userID, members, { operationType: GroupNoticeType.GROUP_DISMISSED });
+    // The answer waits for the purge, so the ID can be created again as soon as it arrives.
+    await core.purgePending({ sdkAppId: group.sdkAppId, groupId: group.groupId });
   }
 
   async changeOwner(actor: Actor, groupId: unknown, newOwner: unknown): Promise<GroupRecord> {

@@ -111,8 +111,9 @@ export class GroupMembers {
     core.hooks.afterExit?.(group, 'Quit', actor.userID, [actor.userID], actor.platform);
     const after = await core.store.groups.getGroup(group.sdkAppId, group.groupId);
     if (after && after.memberCount === 0) {
-      await core.store.groups.deleteGroup(group.sdkAppId, group.groupId);
+      await core.removeGroup(group);
       core.hooks.afterDestroy?.(group, [], actor.platform);
+      await core.purgePending({ sdkAppId: group.sdkAppId, groupId: group.groupId });
       return;
     }
     if (isOwner && after) await core.store.groups.updateGroup(group.sdkAppId, group.groupId, { owner: '' }, core.nowSeconds());

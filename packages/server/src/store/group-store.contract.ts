@@ -122,6 +122,20 @@ export function runGroupStoreContract(name: string, open: () => Promise<OpenedGr
       assert.deepEqual(await s.removeMembers(APP, 'g1', ['imp']), ['imp']);
     });
 
+    test('hidden conversation: 0 by default, replaced by updates, listed with joined groups, gone with the member', { skip }, async () => {
+      assert.equal((await s.addMembers(APP, 'g1', [member('hid')], 0)).ok, true);
+      assert.equal((await s.getMember(APP, 'g1', 'hid'))?.hiddenUpTo, 0);
+      assert.equal(await s.updateMember(APP, 'g1', 'hid', { hiddenUpTo: 9, readSeq: 9 }), true);
+      assert.equal(await s.updateMember(APP, 'g1', 'hid', { nameCard: 'h' }), true);
+      assert.equal((await s.getMembers(APP, 'g1', ['hid'])).get('hid')?.hiddenUpTo, 9, 'other patches keep it');
+      assert.equal((await s.joinedGroups(APP, 'hid'))[0]?.self.hiddenUpTo, 9);
+      assert.equal((await s.listMembers(APP, 'g1', { offset: 0, limit: 10 })).members.find((m) => m.userID === 'hid')?.hiddenUpTo, 9);
+      assert.deepEqual(await s.removeMembers(APP, 'g1', ['hid']), ['hid']);
+      assert.equal((await s.addMembers(APP, 'g1', [member('hid')], 0)).ok, true);
+      assert.equal((await s.getMember(APP, 'g1', 'hid'))?.hiddenUpTo, 0, 'a member who rejoins starts over');
+      assert.deepEqual(await s.removeMembers(APP, 'g1', ['hid']), ['hid']);
+    });
+
     test('mutes survive leaving and rejoining; expired mutes are not listed', { skip }, async () => {
       await s.setMute(APP, 'g1', ['c'], T0 + 100);
       await s.setMute(APP, 'g1', ['bob'], T0 + 5);
@@ -190,6 +204,7 @@ export function runGroupStoreContract(name: string, open: () => Promise<OpenedGr
       assert.equal(await s.getMember(APP, 'g1', 'bob'), undefined);
       assert.equal(await s.muteUntil(APP, 'g1', 'bob'), 0);
       assert.deepEqual(await s.listApplications(APP, ['g1']), []);
+      assert.deepEqual(await s.pendingPurges(10, { sdkAppId: APP, groupId: 'g1' }), [], 'no messages, nothing to purge');
       assert.equal(await s.deleteGroup(APP, 'g1'), undefined);
       // The ID is free again.
       assert.equal(await s.createGroup(group('g1'), [member('owner', 'Owner')]), 'created');

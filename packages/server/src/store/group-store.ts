@@ -52,6 +52,11 @@ export interface MemberRecord {
    * UnreadMsgNum); cleared when the member reads.
    */
   unreadExtra: number;
+  /**
+   * The member deleted the group conversation when the group was at this sequence: it stays out
+   * of the member's conversation list until a later message arrives (0 = not deleted).
+   */
+  hiddenUpTo: number;
   appMemberDefinedData: Record<string, string>;
 }
 
@@ -87,6 +92,8 @@ export interface MemberPatch {
   readSeq?: number;
   /** Replaces the extra unread count. */
   unreadExtra?: number;
+  /** Replaces the sequence up to which the member's group conversation is hidden. */
+  hiddenUpTo?: number;
   /** Keys to set; an empty value deletes the key. */
   appMemberDefinedData?: Record<string, string>;
 }
@@ -104,19 +111,39 @@ export interface ApplicationRecord {
   time: number;
 }
 
+/** A dismissed group whose messages up to `upToSeq` are still to be purged from the MessageStore. */
+export interface GroupPurge {
+  sdkAppId: number;
+  groupId: string;
+  upToSeq: number;
+}
+
 export type AddMembersResult =
   | { ok: true; added: string[]; existing: string[] }
   | { ok: false; reason: 'missing' | 'full' };
 
 export interface GroupStore {
-  /** Creates the group with its first members in one transaction. 'exists' when the ID is taken. */
+  /**
+   * Creates the group with its first members in one transaction. 'exists' when the ID is taken,
+   * or when a dismissed group of that ID is still being purged (see `deleteGroup`).
+   */
   createGroup(group: NewGroup, members: NewMember[]): Promise<'created' | 'exists'>;
   getGroup(sdkAppId: number, groupId: string): Promise<GroupRecord | undefined>;
   getGroups(sdkAppId: number, groupIds: string[]): Promise<Map<string, GroupRecord>>;
   /** Applies the patch, bumps infoSeq and lastInfoTime; undefined when the group is gone. */
   updateGroup(sdkAppId: number, groupId: string, patch: GroupPatch, now: number): Promise<GroupRecord | undefined>;
-  /** Removes the group with its members, mutes, applications and attributes. Returns the former member IDs, or undefined when missing. */
+  /**
+   * Removes the group with its members (and their per-member state), mutes, applications and
+   * attributes, and — in the same transaction — records a pending purge of its messages up to the
+   * conversation's last sequence (taken after any append in flight commits), unless it has none.
+   * The caller then deletes them with `MessageStore.purgeConversation` and calls `finishPurge`;
+   * until then the ID cannot be created again. Returns the former member IDs, or undefined when missing.
+   */
   deleteGroup(sdkAppId: number, groupId: string): Promise<string[] | undefined>;
+  /** Pending purges (of one group when `only` is given), oldest dismissal first where the engine knows it. */
+  pendingPurges(limit: number, only?: { sdkAppId: number; groupId: string }): Promise<GroupPurge[]>;
+  /** The purge of the group up to `upToSeq` is done: its ID may be created again. */
+  finishPurge(sdkAppId: number, groupId: string, upToSeq: number): Promise<void>;
   /** All groups of the app in creation order, paged by an opaque numeric cursor (0 = start; 0 again when done). */
   listGroups(sdkAppId: number, opts: { type?: GroupType; next: number; limit: number }): Promise<{ groupIds: string[]; next: number; total: number }>;
 

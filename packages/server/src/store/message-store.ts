@@ -116,4 +116,15 @@ export interface MessageStore {
    * getMessage and unread counts no longer see them. Returns how many were deleted.
    */
   deleteFrom(sdkAppId: number, convId: string, from: string): Promise<number>;
+  /**
+   * Purges a conversation up to `upToSeq` (a dismissed group's, `group:<groupID>`): its messages
+   * with seq <= upToSeq and the read cursors at or below it, in transactions of at most `chunk`
+   * sequence numbers (default 2,000) so a big group does not hold the writer for long. Sequences
+   * are never handed out again: the conversation's next message gets a higher seq than any purged
+   * one. Recalled messages stay as bodiless tombstones that history, getMessage and unread counts
+   * never return (the recall events in members' inboxes refer to them); an engine whose sequences
+   * come from MAX(seq) keeps the last message as such a tombstone too. Messages after `upToSeq`
+   * are not touched. Idempotent; returns how many message and cursor rows went.
+   */
+  purgeConversation(sdkAppId: number, convId: string, upToSeq: number, opts?: { chunk?: number }): Promise<number>;
 }

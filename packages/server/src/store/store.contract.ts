@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DEFAULT_APP_SETTINGS, type AppRecord } from './app-store.ts';
+import type { NewGroup } from './group-store.ts';
 import type { NewMessage } from './message-store.ts';
 import type { Store } from './store.ts';
 
@@ -289,6 +290,70 @@ export function runStoreContract(engineName: string, open: () => Promise<OpenedS
         // A later message from the same sender is not affected.
         await s.messages.append([g('spam')]);
         assert.equal((await s.messages.history(app, 'group:grp', undefined, 1))[0]?.from, 'spam');
+      });
+    });
+
+    describe('groups: dismissal purges the group\'s messages', () => {
+      const newGroup = (app: number, id: string): NewGroup => ({
+        sdkAppId: app, groupId: id, type: 'Public', name: id, introduction: '', notification: '', faceUrl: '', owner: 'o', creator: 'o',
+        createdAt: T0, maxMembers: 100, joinOption: 'FreeAccess', muteAll: false, appDefinedData: {},
+      });
+      const members = [{ userID: 'o', role: 'Owner', joinTime: T0 }, { userID: 'm', role: 'Member', joinTime: T0 }] as const;
+
+      test('create X, send, dismiss, re-create X: no old history, fresh state, sequences never reused', async () => {
+        const app = freshApp();
+        const conv = 'group:X';
+        const only = { sdkAppId: app, groupId: 'X' };
+        const g = (from: string, over: Partial<NewMessage> = {}): NewMessage => ({ ...msg(app, from, 'X'), convId: conv, inboxUsers: [], ...over });
+        assert.equal(await s.groups.createGroup(newGroup(app, 'X'), [...members]), 'created');
+        // Seven messages (o sends 1, 3, 5, 7; m sends 2, 4, 6), with idempotency keys.
+        await s.messages.append(Array.from({ length: 7 }, (_, i) => g(i % 2 ? 'm' : 'o', { random: i, dedupKey: `k${i}`, clientMsgId: `c${i}` })));
+        assert.deepEqual(await s.messages.revoke(app, conv, 2, 'o', ['m']), [1], 'a recall recorded in m\'s inbox');
+        await s.messages.setRead(app, 'm', conv, 3, [], T0);
+        await s.groups.updateMember(app, 'X', 'm', { readSeq: 3, unreadExtra: 4 });
+        assert.equal(await s.messages.unreadCount(app, 'm', conv), 2);
+
+        assert.deepEqual((await s.groups.deleteGroup(app, 'X'))?.sort(), ['m', 'o']);
+        assert.deepEqual(await s.groups.pendingPurges(10, only), [{ sdkAppId: app, groupId: 'X', upToSeq: 7 }]);
+        assert.ok((await s.groups.pendingPurges(10_000)).some((p) => p.sdkAppId === app && p.groupId === 'X'));
+        assert.equal(await s.groups.createGroup(newGroup(app, 'X'), [...members]), 'exists', 'the ID stays taken until the purge is done');
+
+        // Small chunks, as a big group would be purged.
+        assert.ok((await s.messages.purgeConversation(app, conv, 7, { chunk: 2 })) >= 6);
+        await s.groups.finishPurge(app, 'X', 7);
+        assert.deepEqual(await s.groups.pendingPurges(10, only), []);
+        assert.deepEqual(await s.messages.history(app, conv, undefined, 100), []);
+        for (let seq = 1; seq <= 7; seq++) assert.equal(await s.messages.getMessage(app, conv, seq), undefined, `seq ${seq} is gone`);
+        assert.equal(await s.messages.unreadCount(app, 'm', conv), 0);
+        assert.equal(await s.messages.unreadCount(app, 'o', conv), 0);
+        const inbox = await s.messages.readInbox(app, 'm', 0, 10);
+        assert.deepEqual(inbox.map((e) => e.kind), ['revoke'], 'the recall event m already had still replays (so a sync cursor moves past it)');
+        assert.equal(await s.messages.purgeConversation(app, conv, 7), 0, 'idempotent');
+
+        assert.equal(await s.groups.createGroup(newGroup(app, 'X'), [...members]), 'created');
+        const m = await s.groups.getMember(app, 'X', 'm');
+        assert.deepEqual([m?.readSeq, m?.unreadExtra, m?.hiddenUpTo], [0, 0, 0]);
+        assert.deepEqual(await s.messages.history(app, conv, undefined, 100), [], 'the new group has no history');
+        assert.equal(await s.messages.unreadCount(app, 'm', conv), 0);
+        // The same sender and idempotency key as an old message is a new message, with a higher seq.
+        const [fresh] = await s.messages.append([g('o', { dedupKey: 'k0', random: 99 })]);
+        assert.equal(fresh?.duplicate, false);
+        assert.ok(fresh!.message.seq > 7, `seq ${fresh!.message.seq} after the purged 7`);
+        assert.deepEqual((await s.messages.history(app, conv, undefined, 100)).map((x) => x.random), [99]);
+        assert.equal(await s.messages.unreadCount(app, 'm', conv), 1);
+        // A late purge up to the old floor never touches the new group's messages or cursors.
+        await s.messages.setRead(app, 'm', conv, fresh!.message.seq, [], T0);
+        await s.messages.purgeConversation(app, conv, 7);
+        assert.deepEqual((await s.messages.history(app, conv, undefined, 100)).map((x) => x.random), [99]);
+        assert.equal(await s.messages.unreadCount(app, 'm', conv), 0, 'm\'s new cursor is kept');
+      });
+
+      test('a group that never had messages leaves no purge behind', async () => {
+        const app = freshApp();
+        assert.equal(await s.groups.createGroup(newGroup(app, 'Q'), [...members]), 'created');
+        await s.groups.deleteGroup(app, 'Q');
+        assert.deepEqual(await s.groups.pendingPurges(10, { sdkAppId: app, groupId: 'Q' }), []);
+        assert.equal(await s.groups.createGroup(newGroup(app, 'Q'), [...members]), 'created');
       });
     });
 

@@ -215,4 +215,5 @@ export function registerGroupOps(router: OpRouter): void {
     return {};
   };
   groupDelegate.conversations = (ctx) => groups(ctx).chat.conversations(actorFromSession(ctx));
+  groupDelegate.deleteConversation = (ctx, id) => groups(ctx).chat.deleteConversation(ctx.session.app.sdkAppId, ctx.session.userID, id);
 }

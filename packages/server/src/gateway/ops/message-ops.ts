@@ -79,6 +79,8 @@ export type GroupOpsDelegate = {
   revoke?(ctx: LoggedInContext, groupID: string, msgKey: string): Promise<unknown>;
   /** The caller's group conversations as ConversationSummary JSON, with their last activity (Unix seconds). */
   conversations?(ctx: LoggedInContext): Promise<{ time: number; json: string }[]>;
+  /** Hides the group conversation from the caller's list until its next message. */
+  deleteConversation?(ctx: LoggedInContext, groupID: string): Promise<void>;
 };
 
 /** Group conversations are routed to the group module when it registers itself here. */
@@ -171,8 +173,12 @@ export function registerMessageOps(router: OpRouter): void {
   router.session('deleteConversation', validateDelete, async (ctx, req) => {
     const { session, services } = ctx;
     const groupID = groupOf(req.conversationID);
-    const convId = groupID !== undefined ? `group:${groupID}` : c2cConvId(session.userID, c2cPeer(req.conversationID));
-    await services.store.messages.deleteConversation(session.app.sdkAppId, session.userID, convId);
+    // Group conversations are listed from membership, so the group module hides them per member.
+    if (groupID !== undefined) {
+      if (groupDelegate.deleteConversation) await groupDelegate.deleteConversation(ctx, groupID);
+      return {};
+    }
+    await services.store.messages.deleteConversation(session.app.sdkAppId, session.userID, c2cConvId(session.userID, c2cPeer(req.conversationID)));
     return {};
   });
 }

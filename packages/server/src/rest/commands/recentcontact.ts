@@ -3,7 +3,8 @@
  * `recentcontact/get_list` and `recentcontact/delete` (Tencent 1047/43951, 43952): a user's
  * conversation list, newest activity first. C2C sessions come from the message store's
  * conversation list (a deleted one stays hidden until its next message); group sessions are the
- * user's stored-history groups that have at least one message. Pinning is not supported, so
+ * user's stored-history groups that have at least one message (a deleted one stays hidden, per
+ * member, until the group's next message: groups/group-chat.ts `deleteConversation`). Pinning is not supported, so
  * TopFlag is always 0 and the Top* cursors stay 0.
  *
  * Paging: StartIndex is the position in the list (0 for the first page) and each page holds up
@@ -63,9 +64,10 @@ async function sessions(services: Services, sdkAppId: number, user: string): Pro
     const peer = c.convId.slice(4).split(':').find((p) => p !== user) ?? user;
     out.push({ Type: 1, To_Account: peer, MsgTime: c.lastMessage.time, TopFlag: 0 });
   }
-  for (const { group } of await services.store.groups.joinedGroups(sdkAppId, user)) {
+  for (const { group, self } of await services.store.groups.joinedGroups(sdkAppId, user)) {
     const last = (await services.store.messages.history(sdkAppId, `group:${group.groupId}`, undefined, 1))[0];
-    if (last) out.push({ Type: 2, GroupId: group.groupId, MsgTime: last.time, TopFlag: 0 });
+    // Deleted by the user (recentcontact/delete, deleteConversation) and nothing new since.
+    if (last && last.seq > self.hiddenUpTo) out.push({ Type: 2, GroupId: group.groupId, MsgTime: last.time, TopFlag: 0 });
   }
   return out.sort((a, b) => b.MsgTime - a.MsgTime);
 }
@@ -102,7 +104,7 @@ export function registerRecentContactCommands(registry: CommandRegistry, service
       const groupId = body['ToGroupid'];
       if (typeof groupId !== 'string' || groupId === '') bad('ToGroupid is required for a group session');
       if (!(await services.store.groups.getGroup(ctx.app.sdkAppId, groupId))) throw new ParleyError(Codes.GROUP_NOT_FOUND);
-      await services.store.messages.deleteConversation(ctx.app.sdkAppId, user, `group:${groupId}`);
+      await services.groups.chat.deleteConversation(ctx.app.sdkAppId, user, groupId);
     }
     return { ErrorDisplay: '' };
   });

@@ -7,7 +7,7 @@
  */
 import type { GroupRole, GroupType, JoinOption, MsgFlag } from '@parley/protocol';
 import type {
-  AddMembersResult, ApplicationRecord, GroupPatch, GroupRecord, GroupStore, JoinedGroup, MemberPatch, MemberRecord, NewGroup, NewMember,
+  AddMembersResult, ApplicationRecord, GroupPatch, GroupPurge, GroupRecord, GroupStore, JoinedGroup, MemberPatch, MemberRecord, NewGroup, NewMember,
 } from '../group-store.ts';
 import type { PgDatabase, Queryable } from './pg-database.ts';
 
@@ -19,7 +19,7 @@ interface GroupRow {
 
 interface MemberRow {
   user_id: string; role: string; join_time: number; name_card: string; msg_flag: string; read_seq: number; unread_extra: number;
-  app_data: Record<string, string>; mute_until: number | null;
+  hidden_up_to: number; app_data: Record<string, string>; mute_until: number | null;
 }
 
 interface ApplicationRow { group_id: string; applicant: string; message: string; time: number }
@@ -36,7 +36,8 @@ function toGroup(r: GroupRow): GroupRecord {
 function toMember(r: MemberRow): MemberRecord {
   return {
     userID: r.user_id, role: r.role as GroupRole, joinTime: r.join_time, nameCard: r.name_card, msgFlag: r.msg_flag as MsgFlag,
-    muteUntil: r.mute_until ?? 0, readSeq: r.read_seq, unreadExtra: r.unread_extra, appMemberDefinedData: r.app_data,
+    muteUntil: r.mute_until ?? 0, readSeq: r.read_seq, unreadExtra: r.unread_extra,
+    hiddenUpTo: r.hidden_up_to, appMemberDefinedData: r.app_data,
   };
 }
 
@@ -53,7 +54,8 @@ function dataPatch(patch: Record<string, string> | undefined): [string, string[]
   return [JSON.stringify(set), del];
 }
 
-const MEMBER_SELECT = `SELECT m.user_id, m.role, m.join_time, m.name_card, m.msg_flag, m.read_seq, m.unread_extra, m.app_data, u.until AS mute_until
+const MEMBER_SELECT = `SELECT m.user_id, m.role, m.join_time, m.name_card, m.msg_flag, m.read_seq, m.unread_extra, m.hidden_up_to, m.app_data,
+    u.until AS mute_until
   FROM group_members m LEFT JOIN group_mutes u ON u.sdk_app_id = m.sdk_app_id AND u.group_id = m.group_id AND u.user_id = m.user_id`;
 
 export class PostgresGroupStore implements GroupStore {
@@ -63,7 +65,10 @@ export class PostgresGroupStore implements GroupStore {
     return this.db.tx(async (c) => {
       const r = await c.query(`INSERT INTO chat_groups (sdk_app_id, group_id, type, name, introduction, notification, face_url, owner, creator,
           created_at, last_info_time, max_members, join_option, mute_all, app_data)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13, $14) ON CONFLICT DO NOTHING RETURNING 1`,
+        SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13, $14
+        -- A dismissed group of this ID whose messages are still being purged keeps the ID taken.
+        WHERE NOT EXISTS (SELECT 1 FROM group_purges WHERE sdk_app_id = $1 AND group_id = $2)
+        ON CONFLICT DO NOTHING RETURNING 1`,
         [g.sdkAppId, g.groupId, g.type, g.name, g.introduction, g.notification, g.faceUrl, g.owner, g.creator, g.createdAt,
           g.maxMembers, g.joinOption, g.muteAll, JSON.stringify(g.appDefinedData)]);
       if (r.rowCount === 0) return 'exists';
@@ -107,8 +112,28 @@ export class PostgresGroupStore implements GroupStore {
       await c.query('DELETE FROM group_applications WHERE sdk_app_id = $1 AND group_id = $2', args);
       await c.query('DELETE FROM group_attrs WHERE sdk_app_id = $1 AND group_id = $2', args);
       await c.query('DELETE FROM chat_groups WHERE sdk_app_id = $1 AND group_id = $2', args);
+      // FOR UPDATE waits for an append in flight to this group (it holds the counter row) and
+      // makes later ones queue behind this transaction, so the purge covers everything stored so far.
+      const last = (await c.query<{ value: number }>('SELECT value FROM counters WHERE sdk_app_id = $1 AND kind = 0 AND key = $2 FOR UPDATE',
+        [sdkAppId, `group:${groupId}`])).rows[0]?.value ?? 0;
+      if (last > 0) {
+        await c.query(`INSERT INTO group_purges (sdk_app_id, group_id, up_to_seq) VALUES ($1, $2, $3)
+          ON CONFLICT (sdk_app_id, group_id) DO UPDATE SET up_to_seq = GREATEST(group_purges.up_to_seq, excluded.up_to_seq)`,
+        [sdkAppId, groupId, last]);
+      }
       return members.rows.map((r) => r.user_id);
     });
+  }
+
+  async pendingPurges(limit: number, only?: { sdkAppId: number; groupId: string }): Promise<GroupPurge[]> {
+    const rows = await this.db.query<{ sdk_app_id: number; group_id: string; up_to_seq: number }>(`SELECT sdk_app_id, group_id, up_to_seq
+      FROM group_purges WHERE ($1::bigint IS NULL OR (sdk_app_id = $1 AND group_id = $2)) ORDER BY sdk_app_id, group_id COLLATE "C" LIMIT $3`,
+    [only?.sdkAppId ?? null, only?.groupId ?? null, limit]);
+    return rows.map((r) => ({ sdkAppId: r.sdk_app_id, groupId: r.group_id, upToSeq: r.up_to_seq }));
+  }
+
+  async finishPurge(sdkAppId: number, groupId: string, upToSeq: number): Promise<void> {
+    await this.db.query('DELETE FROM group_purges WHERE sdk_app_id = $1 AND group_id = $2 AND up_to_seq <= $3', [sdkAppId, groupId, upToSeq]);
   }
 
   async listGroups(sdkAppId: number, opts: { type?: GroupType; next: number; limit: number }): Promise<{ groupIds: string[]; next: number; total: number }> {
@@ -191,10 +216,10 @@ export class PostgresGroupStore implements GroupStore {
     const [set, del] = dataPatch(patch.appMemberDefinedData);
     const rows = await this.db.query(`UPDATE group_members SET role = COALESCE($4, role), name_card = COALESCE($5, name_card),
         msg_flag = COALESCE($6, msg_flag), read_seq = GREATEST(read_seq, $7), app_data = (app_data || $8::jsonb) - $9::text[],
-        unread_extra = COALESCE($10, unread_extra)
+        unread_extra = COALESCE($10, unread_extra), hidden_up_to = COALESCE($11, hidden_up_to)
       WHERE sdk_app_id = $1 AND group_id = $2 AND user_id = $3 RETURNING 1`,
       [sdkAppId, groupId, userID, patch.role ?? null, patch.nameCard ?? null, patch.msgFlag ?? null, patch.readSeq ?? 0, set, del,
-        patch.unreadExtra ?? null]);
+        patch.unreadExtra ?? null, patch.hiddenUpTo ?? null]);
     return rows.length > 0;
   }
 
@@ -242,7 +267,7 @@ export class PostgresGroupStore implements GroupStore {
   async joinedGroups(sdkAppId: number, userID: string): Promise<JoinedGroup[]> {
     const rows = await this.db.query<GroupRow & { self: MemberRow }>(`SELECT g.*, json_build_object('user_id', m.user_id, 'role', m.role,
         'join_time', m.join_time, 'name_card', m.name_card, 'msg_flag', m.msg_flag, 'read_seq', m.read_seq,
-        'unread_extra', m.unread_extra, 'app_data', m.app_data,
+        'unread_extra', m.unread_extra, 'hidden_up_to', m.hidden_up_to, 'app_data', m.app_data,
         'mute_until', u.until) AS self
       FROM group_members m JOIN chat_groups g ON g.sdk_app_id = m.sdk_app_id AND g.group_id = m.group_id
       LEFT JOIN group_mutes u ON u.sdk_app_id = m.sdk_app_id AND u.group_id = m.group_id AND u.user_id = m.user_id

@@ -240,6 +240,30 @@ export class PostgresMessageStore implements MessageStore {
     return rows.length;
   }
 
+  async purgeConversation(sdkAppId: number, convId: string, upToSeq: number, opts: { chunk?: number } = {}): Promise<number> {
+    if (upToSeq <= 0) return 0;
+    const chunk = Math.max(1, Math.floor(opts.chunk ?? 2000));
+    // Sequences come from the counters row, which stays: no purged seq is handed out again.
+    let removed = (await this.db.query('DELETE FROM read_cursors WHERE sdk_app_id = $1 AND conv_id = $2 AND read_seq <= $3 RETURNING 1',
+      [sdkAppId, convId, upToSeq])).length;
+    // The lowest row a purge still has work on (rows not yet deleted or made a tombstone).
+    const [first] = await this.db.query<{ m: number | null }>(`SELECT min(seq) AS m FROM messages WHERE sdk_app_id = $1 AND conv_id = $2
+      AND seq <= $3 AND (NOT revoked OR NOT deleted OR dedup_key IS NOT NULL)`, [sdkAppId, convId, upToSeq]);
+    let lo = first?.m == null ? upToSeq : first.m - 1;
+    while (lo < upToSeq) {
+      const hi = Math.min(lo + chunk, upToSeq);
+      const args = [sdkAppId, convId, lo, hi];
+      removed += await this.db.tx(async (c) => {
+        // Recalled messages stay as tombstones: the recall events in members' inboxes join them.
+        await c.query(`UPDATE messages SET deleted = true, body = '[]', cloud_custom_data = NULL, nick = NULL, avatar = NULL,
+          client_msg_id = NULL, dedup_key = NULL WHERE sdk_app_id = $1 AND conv_id = $2 AND seq > $3 AND seq <= $4 AND revoked`, args);
+        return (await c.query('DELETE FROM messages WHERE sdk_app_id = $1 AND conv_id = $2 AND seq > $3 AND seq <= $4 AND NOT revoked', args)).rowCount ?? 0;
+      });
+      lo = hi;
+    }
+    return removed;
+  }
+
   private async cursor(c: Queryable, sdkAppId: number, convId: string, userID: string): Promise<number> {
     const res = await c.query<{ read_seq: number }>('SELECT read_seq FROM read_cursors WHERE sdk_app_id = $1 AND conv_id = $2 AND user_id = $3',
       [sdkAppId, convId, userID]);

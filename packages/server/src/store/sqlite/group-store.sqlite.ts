@@ -10,6 +10,7 @@ import type {
   AddMembersResult,
   ApplicationRecord,
   GroupPatch,
+  GroupPurge,
   GroupRecord,
   GroupStore,
   JoinedGroup,
@@ -49,6 +50,7 @@ interface MemberRow {
   msg_flag: string;
   read_seq: number;
   unread_extra: number;
+  hidden_up_to: number;
   app_data: string;
   mute_until: number | null;
 }
@@ -85,6 +87,7 @@ function toMember(r: MemberRow): MemberRecord {
     muteUntil: r.mute_until ?? 0,
     readSeq: r.read_seq,
     unreadExtra: r.unread_extra,
+    hiddenUpTo: r.hidden_up_to,
     appMemberDefinedData: JSON.parse(r.app_data) as Record<string, string>,
   };
 }
@@ -98,7 +101,7 @@ function mergeData(current: Record<string, string>, patch: Record<string, string
   return out;
 }
 
-const MEMBER_COLUMNS = `m.user_id, m.role, m.join_time, m.name_card, m.msg_flag, m.read_seq, m.unread_extra, m.app_data,
+const MEMBER_COLUMNS = `m.user_id, m.role, m.join_time, m.name_card, m.msg_flag, m.read_seq, m.unread_extra, m.hidden_up_to, m.app_data,
   (SELECT until FROM group_mutes u WHERE u.sdk_app_id = m.sdk_app_id AND u.group_id = m.group_id AND u.user_id = m.user_id) AS mute_until`;
 
 export class SqliteGroupStore implements GroupStore {
@@ -118,6 +121,16 @@ export class SqliteGroupStore implements GroupStore {
     this.s = {
       group: p<GroupRow>('SELECT * FROM chat_groups WHERE sdk_app_id = ? AND group_id = ?'),
       groups: p<GroupRow>('SELECT * FROM chat_groups WHERE sdk_app_id = ? AND group_id IN (SELECT value FROM json_each(?))'),
+      purgePending: p<{ up_to_seq: number }>('SELECT up_to_seq FROM group_purges WHERE sdk_app_id = ? AND group_id = ?'),
+      // The dismissed group's last sequence: every message up to it is purged.
+      lastSeq: p<{ m: number | null }>(`SELECT MAX(seq) AS m FROM messages
+        WHERE conv = (SELECT id FROM conversations WHERE sdk_app_id = ? AND conv_id = ?)`),
+      addPurge: p(`INSERT INTO group_purges (sdk_app_id, group_id, up_to_seq) VALUES (?,?,?)
+        ON CONFLICT (sdk_app_id, group_id) DO UPDATE SET up_to_seq = MAX(up_to_seq, excluded.up_to_seq)`),
+      purges: p<{ sdk_app_id: number; group_id: string; up_to_seq: number }>(
+        'SELECT sdk_app_id, group_id, up_to_seq FROM group_purges ORDER BY sdk_app_id, group_id LIMIT ?',
+      ),
+      finishPurge: p('DELETE FROM group_purges WHERE sdk_app_id = ? AND group_id = ? AND up_to_seq <= ?'),
       insertGroup: p(`INSERT OR IGNORE INTO chat_groups (sdk_app_id, group_id, type, name, introduction, notification, face_url, owner, creator,
         created_at, last_info_time, info_seq, max_members, join_option, mute_all, app_data, member_count)
         VALUES (:app, :gid, :type, :name, :intro, :notif, :face, :owner, :creator, :created, :created, 1, :max, :join, :muteAll, :data, 0)`),
@@ -148,7 +161,7 @@ export class SqliteGroupStore implements GroupStore {
         WHERE m.sdk_app_id = ? AND m.group_id = ? AND (? IS NULL OR m.role IN (SELECT value FROM json_each(?)))`),
       memberIds: p<{ user_id: string }>('SELECT user_id FROM group_members WHERE sdk_app_id = ? AND group_id = ?'),
       updateMember: p(`UPDATE group_members SET role = :role, name_card = :card, msg_flag = :flag, read_seq = :readSeq,
-        unread_extra = :extra, app_data = :data
+        unread_extra = :extra, hidden_up_to = :hidden, app_data = :data
         WHERE sdk_app_id = :app AND group_id = :gid AND user_id = :user`),
       setMute: p(`INSERT INTO group_mutes (sdk_app_id, group_id, user_id, until) VALUES (?,?,?,?)
         ON CONFLICT (sdk_app_id, group_id, user_id) DO UPDATE SET until = excluded.until`),
@@ -157,9 +170,9 @@ export class SqliteGroupStore implements GroupStore {
       muteOf: p<{ until: number }>('SELECT until FROM group_mutes WHERE sdk_app_id = ? AND group_id = ? AND user_id = ?'),
       setOwner: p('UPDATE chat_groups SET owner = ?, info_seq = info_seq + 1, last_info_time = ? WHERE sdk_app_id = ? AND group_id = ?'),
       setRole: p('UPDATE group_members SET role = ? WHERE sdk_app_id = ? AND group_id = ? AND user_id = ?'),
-      joined: p<GroupRow & { m_user: string; m_role: string; m_join: number; m_card: string; m_flag: string; m_read: number; m_extra: number; m_data: string; m_mute: number | null }>(
+      joined: p<GroupRow & { m_user: string; m_role: string; m_join: number; m_card: string; m_flag: string; m_read: number; m_extra: number; m_hidden: number; m_data: string; m_mute: number | null }>(
         `SELECT g.*, m.user_id AS m_user, m.role AS m_role, m.join_time AS m_join, m.name_card AS m_card, m.msg_flag AS m_flag,
-          m.read_seq AS m_read, m.unread_extra AS m_extra, m.app_data AS m_data,
+          m.read_seq AS m_read, m.unread_extra AS m_extra, m.hidden_up_to AS m_hidden, m.app_data AS m_data,
           (SELECT until FROM group_mutes u WHERE u.sdk_app_id = m.sdk_app_id AND u.group_id = m.group_id AND u.user_id = m.user_id) AS m_mute
         FROM group_members m JOIN chat_groups g ON g.sdk_app_id = m.sdk_app_id AND g.group_id = m.group_id
         WHERE m.sdk_app_id = ? AND m.user_id = ? ORDER BY m.join_time DESC, g.id DESC`,
@@ -189,6 +202,8 @@ export class SqliteGroupStore implements GroupStore {
     };
 
     this.createTx = db.transaction((g: NewGroup, members: NewMember[]): 'created' | 'exists' => {
+      // A dismissed group of this ID whose messages are still being purged keeps the ID taken.
+      if (this.s.purgePending.get(g.sdkAppId, g.groupId)) return 'exists';
       const r = this.s.insertGroup.run({
         app: g.sdkAppId, gid: g.groupId, type: g.type, name: g.name, intro: g.introduction, notif: g.notification, face: g.faceUrl,
         owner: g.owner, creator: g.creator, created: g.createdAt, max: g.maxMembers, join: g.joinOption, muteAll: g.muteAll ? 1 : 0,
@@ -226,6 +241,8 @@ export class SqliteGroupStore implements GroupStore {
       this.s.deleteAllApplications.run(app, gid);
       this.s.deleteAttrs.run(app, gid);
       this.s.deleteGroup.run(app, gid);
+      const last = this.s.lastSeq.get(app, `group:${gid}`)?.m ?? 0;
+      if (last > 0) this.s.addPurge.run(app, gid, last);
       return ids;
     });
 
@@ -262,6 +279,7 @@ export class SqliteGroupStore implements GroupStore {
         flag: patch.msgFlag ?? m.msgFlag,
         readSeq: Math.max(m.readSeq, patch.readSeq ?? 0),
         extra: patch.unreadExtra ?? m.unreadExtra,
+        hidden: patch.hiddenUpTo ?? m.hiddenUpTo,
         data: JSON.stringify(patch.appMemberDefinedData ? mergeData(m.appMemberDefinedData, patch.appMemberDefinedData) : m.appMemberDefinedData),
       });
       return true;
@@ -325,6 +343,18 @@ export class SqliteGroupStore implements GroupStore {
 
   async deleteGroup(sdkAppId: number, groupId: string): Promise<string[] | undefined> {
     return this.deleteTx(sdkAppId, groupId);
+  }
+
+  async pendingPurges(limit: number, only?: { sdkAppId: number; groupId: string }): Promise<GroupPurge[]> {
+    if (only) {
+      const r = this.s.purgePending.get(only.sdkAppId, only.groupId);
+      return r && limit > 0 ? [{ sdkAppId: only.sdkAppId, groupId: only.groupId, upToSeq: r.up_to_seq }] : [];
+    }
+    return this.s.purges.all(limit).map((r) => ({ sdkAppId: r.sdk_app_id, groupId: r.group_id, upToSeq: r.up_to_seq }));
+  }
+
+  async finishPurge(sdkAppId: number, groupId: string, upToSeq: number): Promise<void> {
+    this.s.finishPurge.run(sdkAppId, groupId, upToSeq);
   }
 
   async listGroups(sdkAppId: number, opts: { type?: GroupType; next: number; limit: number }): Promise<{ groupIds: string[]; next: number; total: number }> {
@@ -392,7 +422,7 @@ export class SqliteGroupStore implements GroupStore {
       group: toGroup(r),
       self: toMember({
         user_id: r.m_user, role: r.m_role, join_time: r.m_join, name_card: r.m_card, msg_flag: r.m_flag,
-        read_seq: r.m_read, unread_extra: r.m_extra, app_data: r.m_data, mute_until: r.m_mute,
+        read_seq: r.m_read, unread_extra: r.m_extra, hidden_up_to: r.m_hidden, app_data: r.m_data, mute_until: r.m_mute,
       }),
     }));
   }

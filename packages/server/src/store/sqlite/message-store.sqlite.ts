@@ -70,6 +70,16 @@ export class SqliteMessageStore implements MessageStore {
       deleteFrom: p(`UPDATE messages SET deleted = 1, body = '[]', cloud_custom_data = NULL, nick = NULL, avatar = NULL
         WHERE conv = ? AND from_user = ? AND deleted = 0`),
       hideConversation: p('DELETE FROM user_conversations WHERE owner = ? AND conv = ?'),
+      purgeCursors: p('DELETE FROM read_cursors WHERE conv = ? AND read_seq <= ?'),
+      // The lowest row a purge still has work on (rows not yet deleted or made a tombstone).
+      firstPurgeable: p<{ m: number | null }>(`SELECT MIN(seq) AS m FROM messages WHERE conv = ? AND seq <= ?
+        AND (revoked = 0 OR deleted = 0 OR dedup_key IS NOT NULL)`),
+      // Recalled messages and the last one stay, without content: inbox recall events join the
+      // former by id, and the latter keeps MAX(seq) (where the next sequence comes from), which
+      // also means no deleted rowid is ever handed out again.
+      purgeTombstones: p(`UPDATE messages SET deleted = 1, body = '[]', cloud_custom_data = NULL, nick = NULL, avatar = NULL,
+        client_msg_id = NULL, dedup_key = NULL WHERE conv = ? AND seq > ? AND seq <= ? AND (revoked = 1 OR seq = ?)`),
+      purgeMessages: p('DELETE FROM messages WHERE conv = ? AND seq > ? AND seq <= ? AND revoked = 0 AND seq <> ?'),
     };
   }
 
@@ -237,6 +247,30 @@ export class SqliteMessageStore implements MessageStore {
   async deleteFrom(sdkAppId: number, convId: string, from: string): Promise<number> {
     const conv = this.keys.findConv(sdkAppId, convId);
     return conv === undefined ? 0 : this.s.deleteFrom.run(conv, from).changes;
+  }
+
+  async purgeConversation(sdkAppId: number, convId: string, upToSeq: number, opts: { chunk?: number } = {}): Promise<number> {
+    const conv = this.keys.findConv(sdkAppId, convId);
+    if (conv === undefined || upToSeq <= 0) return 0;
+    const chunk = Math.max(1, Math.floor(opts.chunk ?? 2000));
+    // The conversation row (its interned id) stays, so nothing keyed by it can be mistaken for
+    // another conversation's; only rows up to upToSeq go.
+    const top = this.keys.lastConvSeq(conv);
+    let removed = this.write(() => this.s.purgeCursors.run(conv, upToSeq).changes);
+    const first = this.s.firstPurgeable.get(conv, upToSeq)?.m;
+    let lo = first == null ? upToSeq : first - 1;
+    if (top <= upToSeq) this.write(() => this.s.purgeTombstones.run(conv, top - 1, top, top));
+    while (lo < upToSeq) {
+      const hi = Math.min(lo + chunk, upToSeq);
+      removed += this.write(() => {
+        this.s.purgeTombstones.run(conv, lo, hi, top);
+        return this.s.purgeMessages.run(conv, lo, hi, top).changes;
+      });
+      lo = hi;
+      // Lets other work (sends, reads) run between chunks.
+      if (lo < upToSeq) await new Promise((r) => setImmediate(r));
+    }
+    return removed;
   }
 
   private cursor(conv: number, userID: string): number {

@@ -233,6 +233,26 @@ const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    description: 'dismissed groups purge their messages (group_purges); per-member hidden group conversations',
+    up(db) {
+      db.exec(`
+      -- A deleted group conversation stays out of the member's list until a message after this seq.
+      ALTER TABLE group_members ADD COLUMN hidden_up_to INTEGER NOT NULL DEFAULT 0;
+
+      -- Dismissed groups whose messages (seq <= up_to_seq) and read cursors are still being
+      -- deleted; written in the dismissal's transaction, removed when the purge is done. The ID
+      -- cannot be taken again while its row is here.
+      CREATE TABLE group_purges (
+        sdk_app_id  INTEGER NOT NULL,
+        group_id    TEXT NOT NULL,
+        up_to_seq   INTEGER NOT NULL,
+        PRIMARY KEY (sdk_app_id, group_id)
+      ) WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
