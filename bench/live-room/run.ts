@@ -1,7 +1,8 @@
 /**
  * Live-room fan-out benchmark (docs/benchmarks.md "## Live-room fan-out").
  *   node --import tsx bench/live-room/run.ts [--members 10000] [--receivers 4] [--kinds parley,batch,ws,socketio]
- *        [--flush 50] [--seconds 6] [--storms] [--out results.json]
+ *        [--flush 50] [--seconds 6] [--storms] [--settle 12] [--out results.json]
+ *        [--memory-only [--repeat 5]]   (memory only, each kind measured --repeat times, interleaved; medians)
  * This process is the generator; the server and the receivers are separate processes (server.ts,
  * receiver.ts), all on 127.0.0.1. Every child is killed at the end, also on error or Ctrl-C.
  */
@@ -25,6 +26,18 @@ const SECONDS = Number(arg('seconds', '6'));
 const RATES = arg('rates', '2,40,100').split(',').map(Number);
 const STORMS = process.argv.includes('--storms');
 const OUT = arg('out', '');
+/**
+ * Memory is measured twice: 1.5 s after the last join (as before), and once the server has been
+ * idle for SETTLE seconds, both before and after the joins (0 turns it off). Right after a join
+ * storm the young generation has grown by 15-20 MB and V8 still holds pages freed by GC; both are
+ * fixed costs, not per member, that V8's memory reducer returns after a few idle seconds, and they
+ * swung the per-member RSS of one server by ±400 B between runs. The settled figure is per member.
+ */
+const SETTLE = Number(arg('settle', '12'));
+const MEMORY_ONLY = process.argv.includes('--memory-only');
+/** Memory-only runs: fresh servers per repetition, kinds interleaved; per-run RSS moves by ±10 %. */
+const REPEAT = MEMORY_ONLY ? Math.max(1, Number(arg('repeat', '1'))) : 1;
+const memoryRuns: Record<string, any[]> = {};
 const SAMPLE_EVERY = 50;
 const APP = 1400000001;
 const now = () => performance.timeOrigin + performance.now();
@@ -205,10 +218,15 @@ async function closedLoop(gen: Generator, batch: number, inflight: number, until
 const results: Record<string, any> = { machine: { cpus: 2, loadavgAtStart: loadavg() }, members: MEMBERS, flushMs: FLUSH, kinds: {} };
 const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '-');
 
-for (const kind of KINDS) {
+for (const kind of Array.from({ length: REPEAT }, () => KINDS).flat()) {
   console.error(`\n== ${kind}: starting (load ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
   const { proc: server, port } = await startServer(kind);
   const base = await ask(server, 'stats');
+  let settledBase: Msg | undefined;
+  if (SETTLE > 0) {
+    await sleep(SETTLE * 1000);
+    settledBase = await ask(server, 'stats');
+  }
   const rs = await startReceivers(kind, port, MEMBERS, RECEIVERS);
   const t0 = Date.now();
   const joined = await connectReceivers(rs);
@@ -221,11 +239,23 @@ for (const kind of KINDS) {
     heapPerMemberBytes: (idle['heapUsed'] - base['heapUsed']) / joined,
     rates: {},
   };
-  console.error(`${kind}: memory per idle member ${fmt(r.memPerMemberBytes)} B RSS, ${fmt(r.heapPerMemberBytes)} B heap`);
-  if (process.argv.includes('--memory-only')) {
+  console.error(`${kind}: memory per idle member ${fmt(r.memPerMemberBytes)} B RSS, ${fmt(r.heapPerMemberBytes)} B heap (1.5 s after the joins)`);
+  if (settledBase) {
+    await sleep(SETTLE * 1000);
+    const settled = await ask(server, 'stats');
+    const young = (m: Msg) => (m['spaces']?.['new_space'] ?? 0) as number;
+    r.settled = {
+      memPerMemberBytes: (settled['rss'] - settledBase['rss']) / joined,
+      heapPerMemberBytes: (settled['heapUsed'] - settledBase['heapUsed']) / joined,
+      youngGenerationBytes: [young(settledBase), young(settled)],
+    };
+    console.error(`${kind}: memory per idle member ${fmt(r.settled.memPerMemberBytes)} B RSS, ${fmt(r.settled.heapPerMemberBytes)} B heap (after ${SETTLE} s idle; young generation ${fmt(young(settledBase) / 1e6, 1)} -> ${fmt(young(settled) / 1e6, 1)} MB)`);
+  }
+  if (MEMORY_ONLY) {
     for (const x of rs) x.kill('SIGKILL');
     server.kill('SIGKILL');
-    results.kinds[kind] = r;
+    (memoryRuns[kind] ??= []).push(r);
+    results.kinds[kind] = REPEAT > 1 ? { runs: memoryRuns[kind] } : r;
     await sleep(500);
     continue;
   }
@@ -266,6 +296,29 @@ for (const kind of KINDS) {
   for (const x of rs) x.kill('SIGKILL');
   results.kinds[kind] = r;
   await sleep(1000);
+}
+
+if (MEMORY_ONLY && REPEAT > 1) {
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const pick = (runs: any[], f: (r: any) => number | undefined) => runs.map(f).filter((x): x is number => x !== undefined);
+  const m = (kind: string, f: (r: any) => number | undefined) => median(pick(memoryRuns[kind] ?? [], f));
+  for (const kind of KINDS) {
+    const runs = memoryRuns[kind] ?? [];
+    results.kinds[kind].median = {
+      memPerMemberBytes: m(kind, (r) => r.memPerMemberBytes), heapPerMemberBytes: m(kind, (r) => r.heapPerMemberBytes),
+      settledMemPerMemberBytes: SETTLE > 0 ? m(kind, (r) => r.settled?.memPerMemberBytes) : undefined,
+    };
+    const x = results.kinds[kind].median;
+    console.error(`${kind}: median of ${runs.length}: ${fmt(x.memPerMemberBytes)} B RSS (1.5 s), ${SETTLE > 0 ? `${fmt(x.settledMemPerMemberBytes)} B RSS (settled), ` : ''}${fmt(x.heapPerMemberBytes)} B heap`);
+  }
+  const base = KINDS.includes('ws') ? 'ws' : undefined;
+  if (base) {
+    for (const kind of KINDS.filter((k) => k !== base)) {
+      const b = results.kinds[base].median;
+      const x = results.kinds[kind].median;
+      console.error(`${kind} / ${base}: RSS ${(x.memPerMemberBytes / b.memPerMemberBytes).toFixed(2)}x (1.5 s)${SETTLE > 0 ? `, ${(x.settledMemPerMemberBytes / b.settledMemPerMemberBytes).toFixed(2)}x (settled)` : ''}, heap ${(x.heapPerMemberBytes / b.heapPerMemberBytes).toFixed(2)}x (+${fmt(x.heapPerMemberBytes - b.heapPerMemberBytes)} B)`);
+    }
+  }
 }
 
 if (STORMS) results.joinStorm = await joinStorm();

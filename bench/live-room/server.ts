@@ -10,8 +10,10 @@
  * Non-Parley servers take messages on a control WebSocket (/ctl): {"ack":n,"msgs":[...],"flush":bool}
  * (each wrapped into the same roomMessage push JSON Parley sends) and answer {"ack":n} once the messages were written (after the flush for `batch`) and the first
  * client's socket is not backed up (> 1 MiB), the same closed loop Parley's bench op uses.
+ * IPC: 'stats' (after two GCs: RSS, heap, heap spaces, CPU), 'snapshot' {file} (a heap snapshot).
  */
 import { createServer, type IncomingMessage } from 'node:http';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -119,12 +121,19 @@ if (kind === 'parley') {
   port = (http.address() as AddressInfo).port;
 }
 
-process.on('message', (m: { cmd: string }) => {
+process.on('message', (m: { cmd: string; file?: string }) => {
   if (m.cmd === 'stats') {
     gc();
     gc();
     const mem = process.memoryUsage();
-    send({ cmd: 'stats', rss: mem.rss, heapUsed: mem.heapUsed, cpu: process.cpuUsage(), clients: clientCount() });
+    // Physical size per heap space: the young generation's growth under a join storm is a fixed
+    // cost that shows in RSS (run.ts --settle).
+    const spaces = Object.fromEntries(getHeapSpaceStatistics().map((x) => [x.space_name, x.physical_space_size]));
+    send({ cmd: 'stats', rss: mem.rss, heapUsed: mem.heapUsed, external: mem.external, arrayBuffers: mem.arrayBuffers, spaces, cpu: process.cpuUsage(), clients: clientCount() });
+  } else if (m.cmd === 'snapshot') {
+    // For member-heap.ts (objects per member).
+    gc();
+    send({ cmd: 'snapshot', file: writeHeapSnapshot(m.file) });
   }
 });
 gc();

@@ -6,8 +6,8 @@
  * every user it holds a session for, so a push published once reaches exactly the nodes that need
  * it, and presence records sessions cluster-wide for login policies and online status. On a
  * single node this registry is the presence (no second copy of every session is kept).
- * A user's sessions are a small array: almost every user has one, and an array costs far less
- * memory per connection than a Map.
+ * Almost every user has one session: it is stored as itself, and only a user with several gets an
+ * array (an array per user cost ~56 B per connection; a Map per user far more).
  *
  * Bus outages: pub/sub keeps nothing for absent subscribers, so pushes published while this node's
  * bus connection was down are lost. When the bus has reconnected (and resubscribed every channel),
@@ -28,9 +28,13 @@ export const RESYNC_PUSH = '{"push":"resync","data":{"reason":"busReconnect"}}';
 const RESYNC_CHUNK = 2_000;
 const RESYNC_TICK_MS = 20;
 
+/** One user's local sessions: the session itself, or an array when there are several. */
+type Sessions = PushTarget | PushTarget[];
+const listOf = (s: Sessions | undefined): PushTarget[] => (s === undefined ? [] : Array.isArray(s) ? s : [s]);
+
 export class SessionRegistry {
-  /** app → user → sessions; nested so no composite key string is kept per user. */
-  readonly #byApp = new Map<number, Map<string, PushTarget[]>>();
+  /** app → user → session(s); nested so no composite key string is kept per user. */
+  readonly #byApp = new Map<number, Map<string, Sessions>>();
   #count = 0;
   /** How this node's own push publications begin (see cluster-message.ts). */
   readonly #selfTag: string;
@@ -56,8 +60,9 @@ export class SessionRegistry {
     let users = this.#byApp.get(target.sdkAppId);
     if (!users) this.#byApp.set(target.sdkAppId, (users = new Map()));
     const sessions = users.get(target.userID);
-    if (sessions) sessions.push(target);
-    else users.set(target.userID, [target]);
+    if (sessions === undefined) users.set(target.userID, target);
+    else if (Array.isArray(sessions)) sessions.push(target);
+    else users.set(target.userID, [sessions, target]);
     this.#count++;
     if (!this.clustered) return;
     try {
@@ -103,32 +108,42 @@ export class SessionRegistry {
   async remove(target: PushTarget): Promise<void> {
     const users = this.#byApp.get(target.sdkAppId);
     const sessions = users?.get(target.userID);
-    const i = sessions ? sessions.indexOf(target) : -1;
-    if (!users || !sessions || i < 0) return;
-    sessions.splice(i, 1);
+    if (!users || sessions === undefined) return;
+    let last: boolean;
+    if (Array.isArray(sessions)) {
+      const i = sessions.indexOf(target);
+      if (i < 0) return;
+      sessions.splice(i, 1);
+      last = sessions.length === 0;
+      if (last) users.delete(target.userID);
+      else if (sessions.length === 1) users.set(target.userID, sessions[0]!);
+    } else {
+      if (sessions !== target) return;
+      users.delete(target.userID);
+      last = true;
+    }
     this.#count--;
-    if (sessions.length === 0) users.delete(target.userID);
     if (!this.clustered) return;
-    if (sessions.length === 0) await this.bus.unsubscribe(userChannel(target.sdkAppId, target.userID)).catch(() => {});
+    if (last) await this.bus.unsubscribe(userChannel(target.sdkAppId, target.userID)).catch(() => {});
     await this.presence.removeSession(target.sdkAppId, target.userID, target.sessionId).catch((err: unknown) => {
       this.logger.warn({ err }, 'presence remove failed');
     });
   }
 
   localSessions(sdkAppId: number, userID: string): PushTarget[] {
-    return this.#get(sdkAppId, userID)?.slice() ?? [];
+    return listOf(this.#get(sdkAppId, userID)).slice();
   }
 
   /** The user's sessions on every node, oldest first. */
   async sessionsOf(sdkAppId: number, userID: string): Promise<SessionInfo[]> {
     if (this.clustered) return this.presence.sessions(sdkAppId, userID);
-    return (this.#get(sdkAppId, userID) ?? []).map((t) => this.#info(t));
+    return listOf(this.#get(sdkAppId, userID)).map((t) => this.#info(t));
   }
 
   /** Sessions of many users at once (query_online_status); offline users map to []. */
   async onlineOf(sdkAppId: number, userIDs: string[]): Promise<Map<string, SessionInfo[]>> {
     if (this.clustered) return this.presence.sessionsOf(sdkAppId, userIDs);
-    return new Map(userIDs.map((u) => [u, (this.#get(sdkAppId, u) ?? []).map((t) => this.#info(t))]));
+    return new Map(userIDs.map((u) => [u, listOf(this.#get(sdkAppId, u)).map((t) => this.#info(t))]));
   }
 
   /** Delivers an encoded push to every session of the user, except one (the origin of a send). */
@@ -161,10 +176,15 @@ export class SessionRegistry {
 
   /** Every local session (for shutdown and sweeps). */
   *all(): IterableIterator<PushTarget> {
-    for (const users of this.#byApp.values()) for (const sessions of users.values()) yield* sessions;
+    for (const users of this.#byApp.values()) {
+      for (const sessions of users.values()) {
+        if (Array.isArray(sessions)) yield* sessions;
+        else yield sessions;
+      }
+    }
   }
 
-  #get(sdkAppId: number, userID: string): PushTarget[] | undefined {
+  #get(sdkAppId: number, userID: string): Sessions | undefined {
     return this.#byApp.get(sdkAppId)?.get(userID);
   }
 
@@ -174,15 +194,19 @@ export class SessionRegistry {
 
   #deliverLocal(sdkAppId: number, userID: string, frame: string, except: string): void {
     const sessions = this.#get(sdkAppId, userID);
-    if (!sessions) return;
+    if (sessions === undefined) return;
+    if (!Array.isArray(sessions)) {
+      if (sessions.sessionId !== except) sessions.push(frame);
+      return;
+    }
     for (const s of sessions) if (s.sessionId !== except) s.push(frame);
   }
 
   #kickLocal(sdkAppId: number, userID: string, ids: string[] | 'all', reason: KickReason, code: number, message: string): number {
     const sessions = this.#get(sdkAppId, userID);
-    if (!sessions) return 0;
+    if (sessions === undefined) return 0;
     let n = 0;
-    for (const s of sessions.slice()) {
+    for (const s of listOf(sessions).slice()) {
       if (ids === 'all' || ids.includes(s.sessionId)) {
         s.kick(reason, code, message);
         n++;

@@ -12,6 +12,7 @@ import type { WebSocket } from 'ws';
 import { Codes, type KickReason } from '@parley/protocol';
 import type { AppRecord } from '../store/app-store.ts';
 import type { PushTarget } from '../core/push-target.ts';
+import { msBetween, shortMs } from '../core/short-ms.ts';
 import { CloseCodes } from './close-codes.ts';
 
 /** Requests per second before login; after login the app's `clientRequestsPerSecond` applies. */
@@ -36,29 +37,46 @@ export interface SessionState {
   avatar?: string;
 }
 
+/** What the live-room engine keeps on a connection while it is in a live room. */
+export interface LiveMembership {
+  /** The connection closed: leave the room. */
+  connectionClosed(): void;
+}
+
+/*
+ * Memory per idle connection is a floor (docs/benchmarks.md): every field here is 8 bytes on each
+ * of tens of thousands of connections, a number that is not a small integer is another 16-byte
+ * box, and each object allocated per connection costs its header too. So: the limits object is
+ * the gateway's (shared), the queue exists only while frames wait, times are short ms
+ * (core/short-ms.ts), and the token bucket keeps its tokens as an integer count of thousandths and
+ * refills from `lastSeen` (no clock of its own).
+ */
 export class ClientConnection implements PushTarget {
   session: SessionState | undefined;
-  /** Unix ms of the last frame or pong from the peer. */
-  lastSeen = Date.now();
+  /** Last frame or pong from the peer, in short ms; also when the request bucket was last refilled. */
+  lastSeen = shortMs(Date.now());
   closed = false;
   /** Set while a login is being processed, so a second one cannot race it. */
   loggingIn = false;
   /** Unix second after which the session's ticket is expired; its bucket in the expiry wheel. */
   expiryBucket = 0;
-  // Request rate (9506 above it): a token bucket kept in three numbers, not an object per connection.
+  /** Set by the live-room engine while the connection is in a live room. */
+  live: LiveMembership | undefined = undefined;
+  // Request rate (9506 above it): a token bucket kept in two numbers, not an object per connection.
   #rate = ANONYMOUS_REQUESTS_PER_SECOND;
-  #tokens = ANONYMOUS_REQUESTS_PER_SECOND * 2;
-  #tokensAt = Date.now();
+  /** Tokens × 1000 (integer arithmetic keeps it a small integer, not a boxed double). */
+  #milliTokens = ANONYMOUS_REQUESTS_PER_SECOND * 2000;
 
-  #queue: string[] = [];
+  /** Frames waiting for the shared flush; undefined when none (the connection is then not in the flush list). */
+  #queue: string[] | undefined = undefined;
   #queuedBytes = 0;
-  /** True while the connection waits in the shared flush list. */
-  #pendingFlush = false;
-  #overSince = 0;
+  /** Short ms since when pending bytes are over the limit; -1 while under it. */
+  #overSince = -1;
 
   constructor(
     readonly ws: WebSocket,
     readonly remoteAddress: string,
+    /** Shared by every connection of a gateway. */
     private readonly limits: ConnectionLimits,
   ) {}
 
@@ -82,34 +100,39 @@ export class ClientConnection implements PushTarget {
     return this.#queuedBytes;
   }
 
-  /** Takes one request token; false when the connection is over its request rate. */
-  takeRequest(now: number): boolean {
-    const elapsed = now - this.#tokensAt;
+  /** A frame or pong arrived: refills the request bucket up to now and records the time. */
+  seen(now: number): void {
+    const t = shortMs(now);
+    const elapsed = msBetween(this.lastSeen, t);
     if (elapsed > 0) {
-      this.#tokens = Math.min(this.#rate * 2, this.#tokens + (elapsed * this.#rate) / 1000);
-      this.#tokensAt = now;
+      this.#milliTokens = Math.min(this.#rate * 2000, this.#milliTokens + elapsed * this.#rate);
+      this.lastSeen = t;
     }
-    if (this.#tokens < 1) return false;
-    this.#tokens -= 1;
+  }
+
+  /** A request arrived: takes one token; false when the connection is over its request rate. */
+  takeRequest(now: number): boolean {
+    this.seen(now);
+    if (this.#milliTokens < 1000) return false;
+    this.#milliTokens -= 1000;
     return true;
   }
 
   /** After login: the app's `clientRequestsPerSecond`, bursts of twice that. */
   setRequestRate(perSecond: number): void {
     this.#rate = perSecond;
-    this.#tokens = perSecond * 2;
+    this.#milliTokens = perSecond * 2000;
   }
 
   /** Queues an encoded frame (push or response). */
   push(frame: string): void {
     if (this.closed) return;
-    this.#queue.push(frame);
+    const queue = this.#queue;
+    if (queue === undefined) this.#queue = [frame];
+    else queue.push(frame);
     this.#queuedBytes += frame.length;
-    if (this.#checkPressure()) return;
-    if (!this.#pendingFlush) {
-      this.#pendingFlush = true;
-      scheduleFlush(this, this.limits.coalesceMs);
-    }
+    if (this.checkPressure()) return;
+    if (queue === undefined) scheduleFlush(this, this.limits.coalesceMs);
   }
 
   reply(id: number, code: number, message: string, data?: unknown): void {
@@ -118,14 +141,13 @@ export class ClientConnection implements PushTarget {
   }
 
   flush(): void {
-    this.#pendingFlush = false;
-    if (this.closed || this.#queue.length === 0) return;
     const q = this.#queue;
+    if (this.closed || q === undefined) return;
     const text = q.length === 1 ? q[0]! : `[${q.join(',')}]`;
-    this.#queue = [];
+    this.#queue = undefined;
     this.#queuedBytes = 0;
     this.ws.send(text);
-    this.#checkPressure();
+    this.checkPressure();
   }
 
   kick(reason: KickReason, code: number, message: string): void {
@@ -145,18 +167,21 @@ export class ClientConnection implements PushTarget {
     }
   }
 
-  /** True when the connection was cut off for being slow. */
-  #checkPressure(): boolean {
+  /**
+   * True when the connection was cut off for being slow. TypeScript-private, not `#`: a class with
+   * a `#method` carries a brand slot in every instance.
+   */
+  private checkPressure(): boolean {
     const pending = this.#queuedBytes + this.ws.bufferedAmount;
     const max = this.limits.maxOutboundBytes;
     if (pending <= max) {
-      this.#overSince = 0;
+      this.#overSince = -1;
       return false;
     }
-    const now = Date.now();
-    if (this.#overSince === 0) this.#overSince = now;
-    if (pending > 2 * max || now - this.#overSince > this.limits.slowConsumerGraceMs) {
-      this.#queue = [];
+    const now = shortMs(Date.now());
+    if (this.#overSince < 0) this.#overSince = now;
+    if (pending > 2 * max || msBetween(this.#overSince, now) > this.limits.slowConsumerGraceMs) {
+      this.#queue = undefined;
       this.#queuedBytes = 0;
       this.closed = true;
       this.ws.close(CloseCodes.SLOW_CONSUMER, Codes.SLOW_CONSUMER.message.slice(0, 120));
@@ -169,7 +194,7 @@ export class ClientConnection implements PushTarget {
 
   /** Called by the heartbeat sweep: re-checks a connection that is over its limit but quiet. */
   sweepPressure(): void {
-    if (!this.closed && this.#overSince !== 0) this.#checkPressure();
+    if (!this.closed && this.#overSince >= 0) this.checkPressure();
   }
 }
 

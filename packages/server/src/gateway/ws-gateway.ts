@@ -2,32 +2,88 @@
  * @module gateway/ws-gateway
  * The WebSocket endpoint `/ws`: accepts connections, parses and validates request frames, hands
  * them to the op router, and keeps connections honest (frame size cap, request rate, heartbeats).
- * Listeners are module-level functions that find their connection through a symbol, as ws does,
- * so nothing is allocated per connection for them.
+ *
+ * Sockets are `GatewaySocket`s (ws's WebSocket with two fields) whose own events are dispatched in
+ * `emit`, not through listeners: every listener is an entry in the socket's `_events` dictionary
+ * (four of them cost ~250 B per connection, a fifth close listener another ~50 B), which for an
+ * idle connection was the largest thing Parley added to a bare `ws` connection. Listeners others
+ * add still run.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { Codes, MAX_INBOUND_FRAME_BYTES } from '@parley/protocol';
 import { ParleyError, RawJson } from '../errors.ts';
+import { msBetween, shortMs } from '../core/short-ms.ts';
 import { markLoggedOut } from '../messaging/content-hooks.ts';
 import type { Services } from '../services.ts';
-import { ClientConnection } from './client-connection.ts';
+import { ClientConnection, type ConnectionLimits } from './client-connection.ts';
 import { CloseCodes } from './close-codes.ts';
 import type { OpRouter } from './op-router.ts';
 
-const kConn = Symbol('parley.connection');
-const kGateway = Symbol('parley.gateway');
-type TaggedSocket = WebSocket & { [kConn]: ClientConnection; [kGateway]: WsGateway };
+class GatewaySocket extends WebSocket {
+  conn: ClientConnection | undefined = undefined;
+  gateway: WsGateway | undefined = undefined;
+
+  // ws emits at most two arguments; fixed parameters avoid a rest array per frame.
+  override emit(event: string | symbol, a?: unknown, b?: unknown): boolean {
+    const conn = this.conn;
+    if (conn !== undefined) {
+      switch (event) {
+        case 'message':
+          onMessage(this, conn, a as RawData, b as boolean);
+          break;
+        case 'pong':
+          conn.seen(Date.now());
+          break;
+        case 'close':
+          this.gateway!.closed(conn);
+          // The live-room engine's membership ends with the socket, as a close listener would.
+          conn.live?.connectionClosed();
+          break;
+        case 'error':
+          // ws emits 'close' after 'error' (e.g. a frame over maxPayload closes with 1009); an
+          // 'error' without a listener would throw, so only others' listeners see it.
+          if (this.listenerCount('error') === 0) return false;
+          break;
+        default:
+          break;
+      }
+    }
+    const n = arguments.length;
+    return n === 1 ? super.emit(event) : n === 2 ? super.emit(event, a) : super.emit(event, a, b);
+  }
+}
+
+/** Remote addresses, interned: connections from one address (a NAT, a load generator) share the string. */
+const addresses = new Map<string, string>();
+function remoteAddressOf(req: IncomingMessage): string {
+  const socket = req.socket as IncomingMessage['socket'] & { _peername?: unknown };
+  const address = socket.remoteAddress ?? '';
+  // Reading remoteAddress caches a {address, family, port} object on the socket (~60 B per
+  // connection); node reads it again on demand, so the cache is dropped.
+  socket._peername = undefined;
+  const known = addresses.get(address);
+  if (known !== undefined) return known;
+  if (addresses.size >= 10_000) addresses.clear();
+  addresses.set(address, address);
+  return address;
+}
 
 export class WsGateway {
   readonly wss: WebSocketServer;
   readonly connections = new Set<ClientConnection>();
+  /** One limits object for every connection (a field per connection, not an object). */
+  readonly #limits: ConnectionLimits;
   #sweep: NodeJS.Timeout;
   #accepting = true;
 
   constructor(readonly services: Services, readonly router: OpRouter) {
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_INBOUND_FRAME_BYTES, perMessageDeflate: false, clientTracking: false });
+    this.wss = new WebSocketServer({
+      noServer: true, maxPayload: MAX_INBOUND_FRAME_BYTES, perMessageDeflate: false, clientTracking: false, WebSocket: GatewaySocket,
+    });
+    const { config } = services;
+    this.#limits = { coalesceMs: config.coalesceMs, maxOutboundBytes: config.maxOutboundBytes, slowConsumerGraceMs: config.slowConsumerGraceMs };
     const interval = services.config.heartbeatMs;
     this.#sweep = setInterval(() => this.#heartbeat(), Math.min(interval, 5_000));
     this.#sweep.unref();
@@ -46,21 +102,12 @@ export class WsGateway {
   }
 
   #accept(ws: WebSocket, req: IncomingMessage): void {
-    const { config } = this.services;
-    const conn = new ClientConnection(ws, req.socket.remoteAddress ?? '', {
-      coalesceMs: config.coalesceMs,
-      maxOutboundBytes: config.maxOutboundBytes,
-      slowConsumerGraceMs: config.slowConsumerGraceMs,
-    });
-    const tagged = ws as TaggedSocket;
-    tagged[kConn] = conn;
-    tagged[kGateway] = this;
+    const conn = new ClientConnection(ws, remoteAddressOf(req), this.#limits);
+    const socket = ws as GatewaySocket;
+    socket.gateway = this;
+    socket.conn = conn;
     this.connections.add(conn);
     this.services.metrics.gauge('parley_connections', 'Open WebSocket connections').inc();
-    ws.on('message', onMessage);
-    ws.on('pong', onPong);
-    ws.on('close', onClose);
-    ws.on('error', onError);
   }
 
   async handle(conn: ClientConnection, text: string, withinRate = true): Promise<void> {
@@ -119,11 +166,11 @@ export class WsGateway {
   }
 
   #heartbeat(): void {
-    const now = Date.now();
+    const now = shortMs(Date.now());
     const interval = this.services.config.heartbeatMs;
     for (const conn of this.connections) {
       conn.sweepPressure();
-      const idle = now - conn.lastSeen;
+      const idle = msBetween(conn.lastSeen, now);
       if (idle > interval * 2.5) {
         conn.closed = true;
         conn.ws.terminate();
@@ -138,27 +185,12 @@ export class WsGateway {
   }
 }
 
-function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
-  const ws = this as TaggedSocket;
-  const conn = ws[kConn];
+function onMessage(ws: GatewaySocket, conn: ClientConnection, data: RawData, isBinary: boolean): void {
   const now = Date.now();
-  conn.lastSeen = now;
   if (isBinary) {
+    conn.seen(now);
     conn.reply(0, Codes.PROTOCOL_BAD_FRAME.code, 'Binary frames are not part of the protocol');
     return;
   }
-  void ws[kGateway].handle(conn, data.toString(), conn.takeRequest(now));
-}
-
-function onPong(this: WebSocket): void {
-  (this as TaggedSocket)[kConn].lastSeen = Date.now();
-}
-
-function onClose(this: WebSocket): void {
-  const ws = this as TaggedSocket;
-  ws[kGateway].closed(ws[kConn]);
-}
-
-function onError(this: WebSocket): void {
-  // ws emits 'close' after 'error' (e.g. a frame over maxPayload closes with 1009); nothing else to do.
+  void ws.gateway!.handle(conn, data.toString(), conn.takeRequest(now));
 }

@@ -22,9 +22,9 @@
 import type { Priority } from '@parley/protocol';
 import { Codes } from '@parley/protocol';
 import type { Bus } from '../bus/bus.ts';
+import { msBetween, shortMs } from '../core/short-ms.ts';
 import type { PushTarget } from '../core/push-target.ts';
-import type { WebSocket } from 'ws';
-import type { ClientConnection } from '../gateway/client-connection.ts';
+import type { ClientConnection, LiveMembership } from '../gateway/client-connection.ts';
 import { CloseCodes } from '../gateway/close-codes.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -95,11 +95,18 @@ interface Sample {
   avatar?: string;
 }
 
-class Member {
+/** Member info without a nick or avatar (most members): shared, not an object per member. */
+const PLAIN_MEMBER: RoomMemberInfo = Object.freeze({ receiveOnly: false });
+const PLAIN_RECEIVE_ONLY: RoomMemberInfo = Object.freeze({ receiveOnly: true });
+const sharedInfo = (info: RoomMemberInfo): RoomMemberInfo =>
+  info.nick || info.avatar ? info : info.receiveOnly ? PLAIN_RECEIVE_ONLY : PLAIN_MEMBER;
+
+/** Kept on the connection (`conn.live`): no map from connection to member, no close listener. */
+class Member implements LiveMembership {
   /** Sequence of the last entry this member was sent. */
   cursor: number;
-  /** When it was first skipped (0 while keeping up). */
-  behindSince = 0;
+  /** When it was first skipped, in short ms (core/short-ms.ts); -1 while keeping up. */
+  behindSince = -1;
   constructor(
     readonly conn: ClientConnection,
     readonly room: Room,
@@ -107,6 +114,11 @@ class Member {
     cursor: number,
   ) {
     this.cursor = cursor;
+  }
+
+  /** The gateway calls this when the connection closes. */
+  connectionClosed(): void {
+    this.room.engine.memberClosed(this);
   }
 }
 
@@ -152,7 +164,7 @@ class Room {
   closed = false;
   flushWaiters: (() => void)[] = [];
 
-  constructor(readonly key: string, readonly sdkAppId: number, readonly groupId: string, now: number) {
+  constructor(readonly engine: LiveRoomEngine, readonly key: string, readonly sdkAppId: number, readonly groupId: string, now: number) {
     this.channel = roomChannel(sdkAppId, groupId);
     this.emptySince = now;
     this.ready = Promise.resolve();
@@ -188,8 +200,6 @@ export interface LiveEngineStats {
 export class LiveRoomEngine implements LiveRooms {
   readonly stats: LiveEngineStats = { framesEncoded: 0, frameWrites: 0, catchUpFrames: 0, catchUpEncodes: 0, flushes: 0, slowConsumers: 0 };
   readonly #rooms = new Map<string, Room>();
-  /** Members by their socket (one live room per connection). */
-  readonly #byWs = new Map<WebSocket, Member>();
   readonly #o: Required<Omit<LiveEngineOptions, 'appSettings' | 'sessions'>> & Pick<LiveEngineOptions, 'appSettings' | 'sessions'>;
   readonly #countTimer: NodeJS.Timeout;
   #refreshing = false;
@@ -240,7 +250,8 @@ export class LiveRoomEngine implements LiveRooms {
 
   async join(conn: ClientConnection, sdkAppId: number, groupId: string, info: RoomMemberInfo): Promise<{ memberCount: number }> {
     if (this.#closed) throw new Error('live engine closed');
-    const existing = this.#byWs.get(conn.ws);
+    info = sharedInfo(info);
+    const existing = memberOf(conn);
     if (existing) {
       if (existing.room.sdkAppId === sdkAppId && existing.room.groupId === groupId && !existing.room.closed) {
         existing.info = info;
@@ -253,15 +264,14 @@ export class LiveRoomEngine implements LiveRooms {
     if (this.#o.clustered && !room.subscribed) await this.#subscribe(room);
     if (conn.closed || room.closed) return { memberCount: room.onlineCount };
     // A concurrent join of the same connection may have won the race.
-    const again = this.#byWs.get(conn.ws);
+    const again = memberOf(conn);
     if (again) {
       if (again.room === room) return { memberCount: room.onlineCount };
       this.#removeMember(again, true);
     }
     const member = new Member(conn, room, info, room.flushedSeq);
-    conn.ws.on('close', this.#wsClose);
     room.members.add(member);
-    this.#byWs.set(conn.ws, member);
+    conn.live = member;
     this.#m.members.inc();
     for (const text of room.history) conn.push(text);
     this.#notice(room, 'join', conn.userID, info);
@@ -269,12 +279,12 @@ export class LiveRoomEngine implements LiveRooms {
   }
 
   async leave(conn: ClientConnection, sdkAppId: number, groupId: string): Promise<void> {
-    const m = this.#byWs.get(conn.ws);
+    const m = memberOf(conn);
     if (m && m.room.sdkAppId === sdkAppId && m.room.groupId === groupId) this.#removeMember(m, true);
   }
 
   roomOf(conn: ClientConnection): { sdkAppId: number; groupId: string; receiveOnly: boolean } | undefined {
-    const m = this.#byWs.get(conn.ws);
+    const m = memberOf(conn);
     return m ? { sdkAppId: m.room.sdkAppId, groupId: m.room.groupId, receiveOnly: m.info.receiveOnly } : undefined;
   }
 
@@ -283,21 +293,15 @@ export class LiveRoomEngine implements LiveRooms {
     return this.#rooms.get(`${sdkAppId}:${groupId}`)?.members.size ?? 0;
   }
 
-  /** One listener shared by every member socket (no per-member closure). */
-  readonly #wsClose: (this: WebSocket) => void = (() => {
-    const byWs = this.#byWs;
-    const engine = this;
-    return function (this: WebSocket): void {
-      const m = byWs.get(this);
-      if (m) engine.#removeMember(m, true);
-    };
-  })();
+  /** @internal The member's connection closed (Member.connectionClosed). */
+  memberClosed(m: Member): void {
+    this.#removeMember(m, true);
+  }
 
   #removeMember(m: Member, notice: boolean): void {
     const room = m.room;
     if (!room.members.delete(m)) return;
-    this.#byWs.delete(m.conn.ws);
-    m.conn.ws.removeListener('close', this.#wsClose);
+    if (m.conn.live === m) m.conn.live = undefined;
     this.#m.members.dec();
     if (notice && !room.closed) this.#notice(room, 'leave', m.conn.userID, m.info);
     if (room.members.size === 0) {
@@ -313,7 +317,7 @@ export class LiveRoomEngine implements LiveRooms {
     const key = `${sdkAppId}:${groupId}`;
     let room = this.#rooms.get(key);
     if (room || !create) return room;
-    room = new Room(key, sdkAppId, groupId, this.#o.now());
+    room = new Room(this, key, sdkAppId, groupId, this.#o.now());
     this.#rooms.set(key, room);
     this.#m.rooms.inc();
     const r = room;
@@ -442,7 +446,7 @@ export class LiveRoomEngine implements LiveRooms {
           writeShared(ws, shared);
           writes++;
           m.cursor = to;
-          m.behindSince = 0;
+          m.behindSince = -1;
           continue;
         }
       } else if (pending <= limit / 2) {
@@ -456,11 +460,11 @@ export class LiveRoomEngine implements LiveRooms {
         this.stats.catchUpFrames++;
         this.#m.catchUps.inc();
         m.cursor = to;
-        m.behindSince = 0;
+        m.behindSince = -1;
         continue;
       }
-      if (m.behindSince === 0) m.behindSince = now;
-      else if (now - m.behindSince > grace) {
+      if (m.behindSince < 0) m.behindSince = shortMs(now);
+      else if (msBetween(m.behindSince, shortMs(now)) > grace) {
         this.#cutSlow(m);
         continue;
       }
@@ -828,6 +832,11 @@ export class LiveRoomEngine implements LiveRooms {
     }
     if (this.#o.clustered) await this.#o.bus.unsubscribe(BROADCAST_CHANNEL).catch(() => {});
   }
+}
+
+function memberOf(conn: ClientConnection): Member | undefined {
+  const m = conn.live;
+  return m instanceof Member ? m : undefined;
 }
 
 function flushRoom(engine: LiveRoomEngine, room: Room): void {

@@ -95,7 +95,7 @@ export async function startLiveTestServer(opts: LiveTestServerOptions = {}): Pro
   router.public<{ sdkAppId: number; userID: string; nick?: string }>('benchLogin', undefined, async ({ conn }, d) => {
     conn.session = {
       app: appOf(d.sdkAppId), userID: d.userID, sessionId: `${d.userID}-${Math.random().toString(36).slice(2, 8)}`,
-      platform: 'Web', loginAt: Date.now(), expireAt: 2 ** 31, guest: false, ...(d.nick !== undefined && { nick: d.nick }),
+      platform: 'Web', loginAt: Date.now(), expireAt: 2 ** 31 - 1, guest: false, ...(d.nick !== undefined && { nick: d.nick }),
     };
     if (opts.trackUsers !== false) {
       if (!byUser.has(d.userID)) byUser.set(d.userID, conn);
