@@ -17,6 +17,7 @@ export const CHROMIUM = '/usr/bin/chromium';
 export const skipReason = !existsSync(CHROMIUM) && process.env['CI'] !== 'true' ? `${CHROMIUM} not found (apt-get install -y chromium); under CI=true this test fails instead` : undefined;
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const ARTIFACTS = join(REPO, 'test-artifacts', 'web');
+/** docs/screenshots: refreshed only with PARLEY_UPDATE_SCREENSHOTS=1; every run writes ARTIFACTS. */
 export const SCREENSHOTS = join(REPO, 'docs', 'screenshots');
 
 export const DESKTOP = { width: 1280, height: 800 };
