@@ -15,6 +15,11 @@ import { randomBytes } from 'node:crypto';
 
 const MARK = 0x7e; // '~'
 const T = 0x54; // 'T'
+/**
+ * Every socket of the process reads into this one buffer (net's `onread` option): no Buffer
+ * allocated and no stream 'data' event per read. Bytes kept past the callback are copied.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(256 * 1024);
 
 export interface RawWsHandlers {
   onOpen(): void;
@@ -45,14 +50,24 @@ export class RawWs {
 
   constructor(port: number, path: string, handlers: RawWsHandlers) {
     this.#h = handlers;
-    this.#socket = connect({ port, host: '127.0.0.1', noDelay: true });
+    this.#socket = connect({
+      port,
+      host: '127.0.0.1',
+      noDelay: true,
+      onread: {
+        buffer: READ_BUFFER,
+        callback: (n: number) => {
+          this.#onData(READ_BUFFER.subarray(0, n));
+          return true;
+        },
+      },
+    });
     this.#socket.on('connect', () => {
       this.#socket.write(
         `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
           `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
       );
     });
-    this.#socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     this.#socket.on('close', () => this.#finish(1006));
     this.#socket.on('error', () => {});
   }
@@ -111,7 +126,7 @@ export class RawWs {
         continue;
       }
       const end = Math.min(chunk.length, i + this.#left);
-      if (this.#collect) this.#parts.push(chunk.subarray(i, end));
+      if (this.#collect) this.#parts.push(Buffer.from(chunk.subarray(i, end)));
       else this.#countMarks(chunk, i, end);
       this.#left -= end - i;
       i = end;
@@ -174,6 +189,7 @@ export class RawWs {
       return;
     }
     const payload = this.#parts.length === 1 ? this.#parts[0]! : Buffer.concat(this.#parts);
+    // (parts are copies: the read buffer is reused)
     this.#parts = [];
     if (payload.length === 1 && payload[0] === 0x32 && this.#h.onEngineIoPing) return this.#h.onEngineIoPing();
     this.frames++;

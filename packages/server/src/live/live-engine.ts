@@ -3,11 +3,22 @@
  * The live-room fan-out engine (AVChatRoom, BChatRoom): implements `LiveRooms` (docs/live-rooms.md).
  *
  * Per room: a ring of encoded pushes (each appended once, whatever the number of members), one
- * cursor per local member, and a flush timer. At each flush (every `flushMs` while something is
- * pending) the entries appended since the last flush are cut into ONE frame — a JSON array text,
- * built by joining the encoded pushes, framed once as a WebSocket text frame — and the same Buffer
- * is written to every member that is keeping up. Per-member work is one pressure check and one
- * socket write per frame, never per message.
+ * cursor per local member, and a sweep. A sweep walks the members in chunks of `sweepChunk`,
+ * yielding to the event loop between chunks, and sends each member what lies between its cursor
+ * and the ring's head at that moment: ONE frame — a JSON array text, built by joining the encoded
+ * pushes, framed once as a WebSocket text frame. Members of a chunk share their cursor (they were
+ * sent the same thing in the previous sweep), so a chunk costs one encoding and the same Buffer is
+ * written to each of them. Per-member work is one pressure check and one socket write per frame,
+ * never per message.
+ *
+ * Why sweeps rather than one flush that writes every member at once: with 10,000 members a pass
+ * is 10,000 socket writes, hundreds of milliseconds on one thread. A message arriving during a pass
+ * used to wait for the whole pass, the flush window and a whole second pass; now the members not
+ * yet visited get it in the pass under way, so a message reaches everyone within about one sweep.
+ * Sweeps start at most once per `flushMs` (a member gets at most one frame per window; an idle
+ * room sends a lone message at once) and run back to back while the room is busy, so under load
+ * frames per member per second fall as messages per frame rise. Other rooms and the gateway get
+ * the event loop between chunks.
  *
  * A member whose pending bytes (connection queue + socket buffer) are over `maxMemberBytes` is
  * skipped and keeps its cursor; once its socket drains it gets a catch-up frame cut from its
@@ -47,8 +58,10 @@ export interface LiveEngineOptions {
   appSettings?: (sdkAppId: number) => Promise<Partial<AppSettings> | undefined>;
   /** Local sessions, for BChatRoom broadcasts. */
   sessions?: { all(): Iterable<PushTarget> };
-  /** Room flush window (ms). Default 50. */
+  /** Room flush window (ms): sweeps start at most this often. Default 50. */
   flushMs?: number;
+  /** Members written per sweep chunk before yielding to the event loop. Default 500. */
+  sweepChunk?: number;
   /** Pending bytes per member above which it is skipped. Default 1 MiB. */
   maxMemberBytes?: number;
   /** How long a member may stay behind before SLOW_CONSUMER. Default 5 s. */
@@ -131,8 +144,19 @@ class Room {
   ringHead = 0;
   ringBytes = 0;
   nextSeq = 1;
-  flushedSeq = 0;
+  // --- sweep ---
+  /** The next sweep's start, or the next chunk's (an immediate) while a sweep is under way. */
   flushTimer: NodeJS.Timeout | undefined;
+  chunkImmediate: NodeJS.Immediate | undefined;
+  sweep: Iterator<Member> | undefined;
+  /** When the last sweep started (engine clock, ms); sweeps start at most once per flushMs. */
+  sweepStartedAt = -Infinity;
+  /** The lowest cursor left by the current sweep (what the ring must keep). */
+  sweepMin = 0;
+  sweepBehind = 0;
+  /** Sweeps started so far, and members visited by the current one (whenFlushed waiters). */
+  sweepCount = 0;
+  sweepPos = 0;
   // --- settings ---
   likeFlushMs = 500;
   historyOnJoin = 0;
@@ -162,7 +186,8 @@ class Room {
   lastStatsPushed = -1;
   emptySince: number;
   closed = false;
-  flushWaiters: (() => void)[] = [];
+  /** whenFlushed callers: done once sweep `sweep` has visited `pos` members, or has ended. */
+  flushWaiters: { sweep: number; pos: number; resolve: () => void }[] = [];
 
   constructor(readonly engine: LiveRoomEngine, readonly key: string, readonly sdkAppId: number, readonly groupId: string, now: number) {
     this.channel = roomChannel(sdkAppId, groupId);
@@ -187,9 +212,9 @@ class Room {
 
 /** Counters the tests and the benchmark read (also exported as Prometheus metrics). */
 export interface LiveEngineStats {
-  /** Room frames encoded (shared frames, one per room flush with something new). */
+  /** Room frames encoded (shared frames: one per sweep chunk with something new). */
   framesEncoded: number;
-  /** Shared-frame socket writes (one per member per frame). */
+  /** Shared-frame socket writes (at most one per member per sweep). */
   frameWrites: number;
   catchUpFrames: number;
   catchUpEncodes: number;
@@ -212,6 +237,7 @@ export class LiveRoomEngine implements LiveRooms {
     const maxMemberBytes = options.maxMemberBytes ?? 1024 * 1024;
     this.#o = {
       flushMs: 50,
+      sweepChunk: 500,
       slowGraceMs: 5_000,
       catchUpBytes: Math.floor(maxMemberBytes / 2),
       countRefreshMs: 5_000,
@@ -231,7 +257,7 @@ export class LiveRoomEngine implements LiveRooms {
       rooms: m.gauge('parley_live_rooms', 'Live rooms with state on this node'),
       published: m.counter('parley_live_published_total', 'Live-room messages admitted by the room limiter', ['priority']),
       dropped: m.counter('parley_live_dropped_total', 'Live-room messages dropped (MsgFreqCtrl: room limiter; slow: catch-up budget; overflow: ring bound)', ['reason', 'priority']),
-      frames: m.counter('parley_live_frames_encoded_total', 'Live-room frames encoded (once per room flush)'),
+      frames: m.counter('parley_live_frames_encoded_total', 'Live-room frames encoded (once per sweep chunk with something new)'),
       writes: m.counter('parley_live_frame_writes_total', 'Live-room frame writes to member sockets'),
       catchUps: m.counter('parley_live_catchup_frames_total', 'Catch-up frames written to members that fell behind'),
       slow: m.counter('parley_live_slow_consumers_total', 'Members disconnected with SLOW_CONSUMER'),
@@ -269,7 +295,8 @@ export class LiveRoomEngine implements LiveRooms {
       if (again.room === room) return { memberCount: room.onlineCount };
       this.#removeMember(again, true);
     }
-    const member = new Member(conn, room, info, room.flushedSeq);
+    // From the head: entries appended before the join are not sent (they may be in `history`).
+    const member = new Member(conn, room, info, room.nextSeq - 1);
     room.members.add(member);
     conn.live = member;
     this.#m.members.inc();
@@ -386,8 +413,11 @@ export class LiveRoomEngine implements LiveRooms {
     this.#schedule(room);
   }
 
+  /** Starts a sweep once `flushMs` has passed since the last one began (a sweep under way carries on). */
   #schedule(room: Room): void {
-    if (room.flushTimer === undefined && !room.closed) room.flushTimer = setTimeout(flushRoom, this.#o.flushMs, this, room);
+    if (room.flushTimer !== undefined || room.sweep !== undefined || room.closed) return;
+    const wait = room.sweepStartedAt + this.#o.flushMs - this.#o.now();
+    room.flushTimer = setTimeout(flushRoom, wait > 0 ? wait : 0, this, room);
   }
 
   /** Drops the oldest entries beyond the ring bounds (members behind lose them). */
@@ -396,10 +426,6 @@ export class LiveRoomEngine implements LiveRooms {
     while (room.ring.length - room.ringHead > ringMaxEntries || (room.ringBytes > ringMaxBytes && room.ring.length - room.ringHead > 1)) {
       const e = room.ring[room.ringHead++]!;
       room.ringBytes -= e.text.length;
-      if (e.seq > room.flushedSeq) {
-        // Not even cut yet: nobody got it. (Only with absurd bounds; counted.)
-        room.flushedSeq = e.seq;
-      }
     }
     this.#compact(room);
   }
@@ -411,73 +437,107 @@ export class LiveRoomEngine implements LiveRooms {
     }
   }
 
-  /** @internal Called by the room's flush timer. */
+  /** @internal The room's timer: starts a sweep, or runs its next chunk. */
   flush(room: Room): void {
     room.flushTimer = undefined;
+    room.chunkImmediate = undefined;
     if (room.closed) return;
-    this.stats.flushes++;
     const now = this.#o.now();
-    const prev = room.flushedSeq;
-    const to = room.nextSeq - 1;
-    let shared: SharedFrame | undefined;
-    if (to > prev) {
-      const first = Math.max(prev + 1, room.firstSeq);
-      shared = encodeTextFrame(this.#frameText(room, first, to));
-      this.stats.framesEncoded++;
-      this.#m.frames.inc();
+    if (room.sweep === undefined) {
+      room.sweep = room.members.values();
+      room.sweepStartedAt = now;
+      room.sweepMin = room.nextSeq - 1;
+      room.sweepBehind = 0;
+      room.sweepCount++;
+      room.sweepPos = 0;
+      this.stats.flushes++;
     }
+    const to = room.nextSeq - 1;
     const limit = this.#o.maxMemberBytes;
     const grace = this.#o.slowGraceMs;
-    let minCursor = to;
-    let behind = 0;
     let writes = 0;
-    let catchUpCache: Map<number, SharedFrame> | undefined;
-    for (const m of room.members) {
+    // Frames of this chunk by the cursor they start from; catch-up frames apart (they shed).
+    let frames: Map<number, SharedFrame> | undefined;
+    let catchUps: Map<number, SharedFrame> | undefined;
+    let budget = this.#o.sweepChunk;
+    let done = false;
+    while (budget-- > 0) {
+      const next = room.sweep.next();
+      if (next.done) {
+        done = true;
+        break;
+      }
+      const m = next.value;
+      room.sweepPos++;
       const conn = m.conn;
       const ws = conn.ws;
       if (conn.closed || ws.readyState !== 1) {
         this.#removeMember(m, true);
         continue;
       }
-      const pending = ws.bufferedAmount + conn.queuedBytes;
-      if (m.cursor >= prev) {
-        if (shared === undefined) continue;
-        if (pending <= limit) {
-          writeShared(ws, shared);
-          writes++;
+      if (m.cursor < to) {
+        const pending = ws.bufferedAmount + conn.queuedBytes;
+        const keepingUp = m.behindSince < 0;
+        if (keepingUp ? pending <= limit : pending <= limit / 2) {
+          let frame: SharedFrame | undefined;
+          if (keepingUp) {
+            frame = (frames ??= new Map()).get(m.cursor);
+            if (frame === undefined) {
+              frame = encodeTextFrame(this.#frameText(room, Math.max(m.cursor + 1, room.firstSeq), to));
+              frames.set(m.cursor, frame);
+              this.stats.framesEncoded++;
+              this.#m.frames.inc();
+            }
+            writes++;
+          } else {
+            frame = (catchUps ??= new Map()).get(m.cursor);
+            if (frame === undefined) {
+              frame = this.#catchUpFrame(room, m.cursor, to);
+              catchUps.set(m.cursor, frame);
+            }
+            this.stats.catchUpFrames++;
+            this.#m.catchUps.inc();
+          }
+          if (frame.payload.length > 0) writeShared(ws, frame);
           m.cursor = to;
           m.behindSince = -1;
-          continue;
+        } else {
+          if (m.behindSince < 0) m.behindSince = shortMs(now);
+          else if (msBetween(m.behindSince, shortMs(now)) > grace) {
+            this.#cutSlow(m);
+            continue;
+          }
+          room.sweepBehind++;
         }
-      } else if (pending <= limit / 2) {
-        catchUpCache ??= new Map();
-        let frame = catchUpCache.get(m.cursor);
-        if (frame === undefined) {
-          frame = this.#catchUpFrame(room, m.cursor, to);
-          catchUpCache.set(m.cursor, frame);
-        }
-        if (frame.payload.length > 0) writeShared(ws, frame);
-        this.stats.catchUpFrames++;
-        this.#m.catchUps.inc();
-        m.cursor = to;
-        m.behindSince = -1;
-        continue;
       }
-      if (m.behindSince < 0) m.behindSince = shortMs(now);
-      else if (msBetween(m.behindSince, shortMs(now)) > grace) {
-        this.#cutSlow(m);
-        continue;
-      }
-      behind++;
-      if (m.cursor < minCursor) minCursor = m.cursor;
+      if (m.cursor < room.sweepMin) room.sweepMin = m.cursor;
     }
-    room.flushedSeq = to;
     if (writes > 0) {
       this.stats.frameWrites += writes;
       this.#m.writes.inc(writes);
     }
+    if (!done) {
+      room.chunkImmediate = setImmediate(flushRoom, this, room);
+      if (room.flushWaiters.length > 0) this.#resolveWaiters(room, false);
+      return;
+    }
+    this.#endSweep(room);
+  }
+
+  #resolveWaiters(room: Room, sweepEnded: boolean): void {
+    const waiting: typeof room.flushWaiters = [];
+    for (const w of room.flushWaiters) {
+      if (room.sweepCount > w.sweep || (room.sweepCount === w.sweep && (sweepEnded || room.sweepPos >= w.pos))) w.resolve();
+      else waiting.push(w);
+    }
+    room.flushWaiters = waiting;
+  }
+
+  #endSweep(room: Room): void {
+    room.sweep = undefined;
     // Entries every member has been sent are no longer needed.
-    while (room.ringHead < room.ring.length && room.ring[room.ringHead]!.seq <= minCursor) {
+    const min = room.sweepMin;
+    while (room.ringHead < room.ring.length && room.ring[room.ringHead]!.seq <= min) {
       room.ringBytes -= room.ring[room.ringHead]!.text.length;
       room.ringHead++;
     }
@@ -486,19 +546,19 @@ export class LiveRoomEngine implements LiveRooms {
       room.ringHead = 0;
       room.ringBytes = 0;
     } else this.#compact(room);
-    if (behind > 0) this.#schedule(room);
-    if (room.flushWaiters.length > 0) {
-      const waiters = room.flushWaiters;
-      room.flushWaiters = [];
-      for (const w of waiters) w();
-    }
+    // Appended during the sweep (members visited early lack it) or members behind: sweep again.
+    if (room.sweepBehind > 0 || room.nextSeq - 1 > min) this.#schedule(room);
+    if (room.flushWaiters.length > 0) this.#resolveWaiters(room, true);
   }
 
-  /** Resolves once what is pending in the room has been cut and written (benchmarks, tests). */
+  /** Resolves once what is pending in the room has been written to every member keeping up (benchmarks, tests). */
   whenFlushed(sdkAppId: number, groupId: string): Promise<void> {
     const room = this.#rooms.get(`${sdkAppId}:${groupId}`);
-    if (!room || room.flushTimer === undefined) return Promise.resolve();
-    return new Promise((resolve) => room.flushWaiters.push(resolve));
+    if (!room || (room.flushTimer === undefined && room.sweep === undefined)) return Promise.resolve();
+    // Under way: the members it has visited lack what is pending, and get it when the next sweep
+    // reaches the same place. Not under way: the next sweep carries all of it.
+    const pos = room.sweep !== undefined ? room.sweepPos : Infinity;
+    return new Promise((resolve) => room.flushWaiters.push({ sweep: room.sweepCount + 1, pos, resolve }));
   }
 
   /** `[a,b,c]`: the encoded pushes joined, never re-encoded. */
@@ -802,8 +862,10 @@ export class LiveRoomEngine implements LiveRooms {
 
   #dropRoom(room: Room): void {
     room.closed = true;
-    for (const w of room.flushWaiters.splice(0)) w();
+    for (const w of room.flushWaiters.splice(0)) w.resolve();
     if (room.flushTimer) clearTimeout(room.flushTimer);
+    if (room.chunkImmediate) clearImmediate(room.chunkImmediate);
+    room.chunkImmediate = room.sweep = undefined;
     if (room.likeTimer) clearTimeout(room.likeTimer);
     if (room.noticeTimer) clearTimeout(room.noticeTimer);
     room.flushTimer = room.likeTimer = room.noticeTimer = undefined;
