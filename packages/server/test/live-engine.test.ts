@@ -9,6 +9,7 @@ import { connect, type Socket } from 'node:net';
 import WebSocket from 'ws';
 import { MemoryBusHub } from '../src/bus/bus.memory.ts';
 import { CloseCodes } from '../src/gateway/close-codes.ts';
+import { decodeLiveMessage, encodeLiveMessage } from '../src/live/live-cluster.ts';
 import { interpretLiveConvention } from '../src/live/live-convention.ts';
 import { startLiveTestServer, type LiveTestServer, type LiveTestServerOptions } from '../src/live/live-test-server.ts';
 import { RoomLimiter } from '../src/live/room-limiter.ts';
@@ -345,6 +346,40 @@ describe('live rooms: cluster', () => {
     published.length = 0;
     n1.engine.publish(APP, 'cr', wire('cr', 'after'), 'Normal', 40);
     await until(() => m1.every((c) => c.named('roomMessage').length === 2));
+  });
+
+  test('sends of one event-loop turn cross the bus as one message, in order', async () => {
+    const hub = new MemoryBusHub();
+    const presence = new MemoryPresence();
+    const published: string[] = [];
+    const orig = hub.publish.bind(hub);
+    hub.publish = (channel: string, payload: string) => {
+      if (channel.startsWith('r:')) published.push(payload);
+      orig(channel, payload);
+    };
+    const n1 = await server({ hub, presence });
+    const n2 = await server({ hub, presence });
+    await members(n1, 1, 'burst', 'p');
+    const [far] = await members(n2, 1, 'burst', 'q');
+    published.length = 0;
+    const texts = Array.from({ length: 50 }, (_, i) => `m${i} \t\n ★ ${'x'.repeat(i)}`);
+    for (const t of texts) n1.engine.publish(APP, 'burst', wire('burst', t), 'Normal', 1000);
+    await until(() => far!.named('roomMessage').length === 50, 3000, 'the burst on the other node');
+    assert.equal(published.length, 1, 'one bus message for the burst');
+    assert.deepEqual(far!.named('roomMessage').map((p) => p.data.body[0].MsgContent.Text), texts);
+  });
+
+  test('bus line format: batched entries round-trip, malformed lines are refused', () => {
+    const entries = [
+      { rank: 0, kind: 0, text: '{"push":"roomMessage","data":{"a":"\\n\\t ★ 😀"}}' },
+      { rank: 2, kind: 1, text: '' },
+      { rank: 1, kind: 0, text: 'line\nbreak\tand tab 😀' },
+    ];
+    const line = encodeLiveMessage({ t: 'entries', origin: 'node-a', entries });
+    assert.deepEqual(decodeLiveMessage(line), { t: 'entries', origin: 'node-a', entries });
+    assert.equal(decodeLiveMessage(line.slice(0, -3)), undefined, 'truncated');
+    assert.equal(decodeLiveMessage('Mnode-a\n0\t0\tx\nabc'), undefined, 'bad length');
+    assert.deepEqual(decodeLiveMessage('Enode-a\t1\t0\n{"x":1}'), { t: 'entry', origin: 'node-a', rank: 1, kind: 0, text: '{"x":1}' });
   });
 });
 

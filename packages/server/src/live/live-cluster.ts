@@ -6,7 +6,10 @@
  * App-wide broadcasts (BChatRoom) travel on one node-wide channel.
  *
  * Line format like cluster/cluster-message.ts: encoded push text is carried verbatim.
- * - `E<origin>\t<rank>\t<kind>\n<push text>`  a room entry (message or member notice)
+ * - `M<origin>\n` then per entry `<rank>\t<kind>\t<length>\n<push text>`  room entries (messages,
+ *   notices) appended on the origin during one event-loop turn: one bus message, not one per entry;
+ *   `length` counts UTF-16 code units of the push text
+ * - `E<origin>\t<rank>\t<kind>\n<push text>`  one room entry (still decoded, for mixed versions)
  * - `L<origin>\n<json {d, u: [[userID, taps], ...]}>` like taps counted on the origin node
  * - `C<origin>\n`                                 the room was closed (dismissed)
  * - `B<origin>\t<sdkAppId>\n<push text>`          BChatRoom broadcast
@@ -18,7 +21,14 @@ export function roomChannel(sdkAppId: number, groupId: string): string {
   return `r:${sdkAppId}:${groupId}`;
 }
 
+export interface LiveEntry {
+  rank: number;
+  kind: number;
+  text: string;
+}
+
 export type LiveClusterMessage =
+  | { t: 'entries'; origin: string; entries: LiveEntry[] }
   | { t: 'entry'; origin: string; rank: number; kind: number; text: string }
   | { t: 'likes'; origin: string; delta: number; users: [string, number][] }
   | { t: 'close'; origin: string }
@@ -26,6 +36,11 @@ export type LiveClusterMessage =
 
 export function encodeLiveMessage(m: LiveClusterMessage): string {
   switch (m.t) {
+    case 'entries': {
+      let out = `M${m.origin}\n`;
+      for (const e of m.entries) out += `${e.rank}\t${e.kind}\t${e.text.length}\n${e.text}`;
+      return out;
+    }
     case 'entry':
       return `E${m.origin}\t${m.rank}\t${m.kind}\n${m.text}`;
     case 'likes':
@@ -43,6 +58,8 @@ export function decodeLiveMessage(payload: string): LiveClusterMessage | undefin
   const head = payload.slice(1, nl);
   const body = payload.slice(nl + 1);
   switch (payload.charCodeAt(0)) {
+    case 77 /* M */:
+      return decodeEntries(head, payload, nl + 1);
     case 69 /* E */: {
       const [origin, rank, kind] = head.split('\t');
       if (origin === undefined || rank === undefined || kind === undefined) return undefined;
@@ -67,4 +84,18 @@ export function decodeLiveMessage(payload: string): LiveClusterMessage | undefin
     default:
       return undefined;
   }
+}
+
+function decodeEntries(origin: string, payload: string, at: number): LiveClusterMessage | undefined {
+  const entries: LiveEntry[] = [];
+  while (at < payload.length) {
+    const nl = payload.indexOf('\n', at);
+    if (nl < 0) return undefined;
+    const [rank, kind, length] = payload.slice(at, nl).split('\t');
+    const n = Number(length);
+    if (rank === undefined || kind === undefined || !Number.isInteger(n) || n < 0 || nl + 1 + n > payload.length) return undefined;
+    entries.push({ rank: Number(rank), kind: Number(kind), text: payload.slice(nl + 1, nl + 1 + n) });
+    at = nl + 1 + n;
+  }
+  return { t: 'entries', origin, entries };
 }

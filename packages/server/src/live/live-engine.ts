@@ -41,7 +41,7 @@ import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { Presence } from '../presence/presence.ts';
 import type { AppSettings } from '../store/app-store.ts';
-import { BROADCAST_CHANNEL, decodeLiveMessage, encodeLiveMessage, roomChannel } from './live-cluster.ts';
+import { BROADCAST_CHANNEL, decodeLiveMessage, encodeLiveMessage, roomChannel, type LiveEntry } from './live-cluster.ts';
 import type { LiveRooms, PublishOutcome, RoomMemberInfo } from './live-rooms.ts';
 import { RoomLimiter, type PriorityRank } from './room-limiter.ts';
 import { encodeTextFrame, writeShared, type SharedFrame } from './ws-frame.ts';
@@ -188,6 +188,8 @@ class Room {
   closed = false;
   /** whenFlushed callers: done once sweep `sweep` has visited `pos` members, or has ended. */
   flushWaiters: { sweep: number; pos: number; resolve: () => void }[] = [];
+  /** Entries appended here this turn, to publish on the bus as one message. */
+  busOut: LiveEntry[] = [];
 
   constructor(readonly engine: LiveRoomEngine, readonly key: string, readonly sdkAppId: number, readonly groupId: string, now: number) {
     this.channel = roomChannel(sdkAppId, groupId);
@@ -231,6 +233,9 @@ export class LiveRoomEngine implements LiveRooms {
   #closed = false;
   #broadcastPending = new Map<number, string[]>();
   #broadcastTimer: NodeJS.Timeout | undefined;
+  /** Rooms with entries waiting for this turn's bus message (#emit). */
+  #busRooms: Room[] = [];
+  #busImmediate: NodeJS.Immediate | undefined;
   readonly #m;
 
   constructor(options: LiveEngineOptions) {
@@ -391,14 +396,33 @@ export class LiveRoomEngine implements LiveRooms {
     return { delivered: true };
   }
 
-  /** Appends locally and publishes once to the room channel (cluster). */
+  /**
+   * Appends locally and publishes once to the room channel (cluster). Entries of one event-loop
+   * turn go out as one bus message per room: a batch of 100 sends costs one PUBLISH, and the other
+   * nodes decode one message instead of 100.
+   */
   #emit(room: Room, text: string, rank: number, kind: Kind): void {
     this.#append(room, text, rank, kind);
-    if (this.#o.clustered) {
-      this.#o.bus.publish(room.channel, encodeLiveMessage({ t: 'entry', origin: this.#o.nodeId, rank, kind, text })).catch((err: unknown) => {
-        this.#o.logger.warn({ err }, 'live: bus publish failed');
-      });
-    }
+    if (!this.#o.clustered) return;
+    if (room.busOut.length === 0) this.#busRooms.push(room);
+    room.busOut.push({ rank, kind, text });
+    this.#busImmediate ??= setImmediate(() => this.#publishEntries());
+  }
+
+  #publishEntries(): void {
+    this.#busImmediate = undefined;
+    const rooms = this.#busRooms;
+    this.#busRooms = [];
+    for (const room of rooms) this.#publishRoomEntries(room);
+  }
+
+  #publishRoomEntries(room: Room): void {
+    if (room.busOut.length === 0) return;
+    const entries = room.busOut;
+    room.busOut = [];
+    this.#o.bus.publish(room.channel, encodeLiveMessage({ t: 'entries', origin: this.#o.nodeId, entries })).catch((err: unknown) => {
+      this.#o.logger.warn({ err }, 'live: bus publish failed');
+    });
   }
 
   #append(room: Room, text: string, rank: number, kind: Kind): void {
@@ -820,6 +844,9 @@ export class LiveRoomEngine implements LiveRooms {
     const m = decodeLiveMessage(payload);
     if (!m || m.origin === this.#o.nodeId) return;
     switch (m.t) {
+      case 'entries':
+        for (const e of m.entries) this.#append(room, e.text, e.rank, e.kind as Kind);
+        break;
       case 'entry':
         this.#append(room, m.text, m.rank, m.kind as Kind);
         break;
@@ -846,6 +873,8 @@ export class LiveRoomEngine implements LiveRooms {
   closeRoom(sdkAppId: number, groupId: string): void {
     const room = this.#rooms.get(`${sdkAppId}:${groupId}`);
     if (this.#o.clustered) {
+      // What was sent before the close goes out before it.
+      if (room) this.#publishRoomEntries(room);
       this.#o.bus.publish(roomChannel(sdkAppId, groupId), encodeLiveMessage({ t: 'close', origin: this.#o.nodeId })).catch(() => {});
     }
     if (room) this.#closeLocal(room);
@@ -888,6 +917,10 @@ export class LiveRoomEngine implements LiveRooms {
     this.#closed = true;
     clearInterval(this.#countTimer);
     if (this.#broadcastTimer) clearTimeout(this.#broadcastTimer);
+    if (this.#busImmediate) {
+      clearImmediate(this.#busImmediate);
+      this.#publishEntries();
+    }
     for (const room of [...this.#rooms.values()]) {
       for (const m of [...room.members]) this.#removeMember(m, false);
       this.#dropRoom(room);
