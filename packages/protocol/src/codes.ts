@@ -121,6 +121,8 @@ export const Codes = {
   GROUP_ATTR_VALUE_TOO_LONG: c(10046, 'A group attribute value is over 4,000 bytes'),
   GROUP_ATTR_TOO_MANY_KEYS: c(10047, 'More than 16 group attribute keys'),
   GROUP_ATTR_TOO_LARGE: c(10048, 'Group attributes over 16 KB in total'),
+  /** Tencent's backend limit on attribute writes (init/set/delete): 5 per second per group. */
+  GROUP_ATTR_RATE_LIMITED: c(10049, 'Group attributes are written more than 5 times a second; retry later', true),
   GROUP_NOT_MEMBER: c(10007, 'Not a member of the group'),
 
   // --- Content (Tencent 800xx) ---
@@ -141,6 +143,12 @@ export const Codes = {
   LOGIN_USERSIG_EXPIRED: c(6206, 'Login failed because the UserSig expired'),
   KICKED_BY_OTHERS: c(6208, 'Kicked offline: logged in on another device'),
   INVALID_USER_ID: c(7003, 'Invalid UserID: 1 to 32 bytes of [A-Za-z0-9_-]'),
+  /**
+   * Tencent's Web SDK raises 2642 itself before calling a group-attribute API on a group the user
+   * has not joined. Parley's server answers the attribute ops with it too (a stored group the user
+   * is not a member of, a live room this connection has not joined), so apps keep branching on it.
+   */
+  GROUP_ATTR_NOT_JOINED: c(2642, 'Join the group before using its attributes'),
   CLIENT_RATE_LIMITED: c(9506, 'Request rate limit exceeded', true),
 
   // --- Parley's own (300000–300999) ---

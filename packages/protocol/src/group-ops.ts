@@ -232,6 +232,58 @@ export interface SyncGroupsResponse {
   notMember: string[];
 }
 
+/** A group's attributes: a small key-value map (≤ 16 keys, key ≤ 32 bytes, value ≤ 4,000 bytes, ≤ 16 KB in all). */
+export type GroupAttributeMap = Record<string, string>;
+
+/** `initGroupAttributes` (replaces the whole map; `{}` clears it) and `setGroupAttributes` (adds or replaces keys). */
+export interface GroupAttributesRequest { groupID: string; groupAttributes: GroupAttributeMap }
+/** `deleteGroupAttributes`: the keys to delete; an empty or missing list deletes every key. */
+export interface DeleteGroupAttributesRequest { groupID: string; keyList?: string[] }
+/** `getGroupAttributes`: the keys to read (absent keys are left out); an empty or missing list reads the whole map. */
+export interface GetGroupAttributesRequest { groupID: string; keyList?: string[] }
+/**
+ * Answer of every attribute op: the whole map after the call (for `getGroupAttributes`, the keys
+ * asked for). `deleteGroupAttributes` also lists the keys it deleted (`keyList`).
+ */
+export interface GroupAttributesResponse { groupAttributes: GroupAttributeMap; keyList?: string[] }
+
+/** The attributes changed (any writer: a member's op or the REST admin): the whole map now. */
+export interface GroupAttributesUpdatedPush { groupID: string; groupAttributes: GroupAttributeMap }
+
+/** `Desc` of the custom element that carries a `groupAttributesUpdated` through a live room. */
+export const GROUP_ATTRIBUTES_UPDATED_DESC = 'groupAttributesUpdated';
+
+/**
+ * Live rooms (AVChatRoom; BChatRoom app-wide) deliver everything through the live-room engine as
+ * `roomMessage` (`broadcastMessage`) pushes, so there an attribute update travels as an online-only
+ * High-priority message from `@TIM#SYSTEM` whose one element is a `TIMCustomElem` with
+ * `Desc: "groupAttributesUpdated"` and `Data` = the `GroupAttributesUpdatedPush` as JSON. No user
+ * can send from `@TIM#SYSTEM`, so the carrier cannot be forged. The SDK turns it into the same
+ * `GROUP_ATTRIBUTES_UPDATED` event as the push.
+ */
+export function groupAttributesCarrier(push: GroupAttributesUpdatedPush, random: number, time: number): WireMessage {
+  return {
+    type: 'GROUP', from: '@TIM#SYSTEM', to: push.groupID, seq: 0, random, time, msgKey: `0_${random}_${time}`,
+    body: [{ MsgType: 'TIMCustomElem', MsgContent: { Data: JSON.stringify(push), Desc: GROUP_ATTRIBUTES_UPDATED_DESC, Ext: '' } }],
+    priority: 'High', onlineOnly: true,
+  };
+}
+
+/** The update a live-room message carries, or undefined for any other message. */
+export function groupAttributesFromCarrier(w: WireMessage | undefined): GroupAttributesUpdatedPush | undefined {
+  if (!w || w.from !== '@TIM#SYSTEM' || w.body?.length !== 1) return undefined;
+  const el = w.body[0]!;
+  const c = el.MsgContent as { Data?: unknown; Desc?: unknown } | undefined;
+  if (el.MsgType !== 'TIMCustomElem' || c?.Desc !== GROUP_ATTRIBUTES_UPDATED_DESC || typeof c.Data !== 'string') return undefined;
+  try {
+    const p = JSON.parse(c.Data) as Partial<GroupAttributesUpdatedPush>;
+    if (typeof p.groupID !== 'string' || typeof p.groupAttributes !== 'object' || p.groupAttributes === null) return undefined;
+    return { groupID: p.groupID, groupAttributes: p.groupAttributes };
+  } catch {
+    return undefined;
+  }
+}
+
 /** Recall of a group message, pushed to online members. */
 export interface GroupRevokePush { groupID: string; seq: number; msgKey: string; by: string }
 
@@ -239,10 +291,13 @@ export type GroupOp =
   | 'createGroup' | 'joinGroup' | 'quitGroup' | 'dismissGroup' | 'getGroupList' | 'getGroupProfile'
   | 'updateGroupProfile' | 'getGroupMemberList' | 'addGroupMember' | 'deleteGroupMember'
   | 'setGroupMemberRole' | 'setGroupMemberMuteTime' | 'setGroupMemberNameCard' | 'changeGroupOwner'
-  | 'getGroupApplicationList' | 'handleGroupApplication' | 'getGroupOnlineMemberCount' | 'syncGroups';
+  | 'getGroupApplicationList' | 'handleGroupApplication' | 'getGroupOnlineMemberCount' | 'syncGroups'
+  | 'initGroupAttributes' | 'setGroupAttributes' | 'deleteGroupAttributes' | 'getGroupAttributes';
 
 export interface GroupPushes {
   /** A group message (or tip) for a member, live. */
   groupMessage: WireMessage;
   groupRevoke: GroupRevokePush;
+  /** Stored group types; live rooms carry the update in a message (`groupAttributesCarrier`). */
+  groupAttributesUpdated: GroupAttributesUpdatedPush;
 }

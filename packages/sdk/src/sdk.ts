@@ -611,6 +611,59 @@ export class ChatSDK {
     return ok(r);
   }
 
+  // Group attributes: members only (2642); the server allows 5 writes a second per group (10049).
+  // Every member online (this instance included) gets GROUP_ATTRIBUTES_UPDATED with the whole map.
+
+  /** Replaces the group's whole attribute map. `data.groupAttributes`: the map now. */
+  async initGroupAttributes(options: { groupID: string; groupAttributes: Record<string, string> }): Promise<IMResponse<{ groupAttributes: Record<string, string> }>> {
+    const s = this.#need(true);
+    const groupID = this.#groupID(options?.groupID, 'initGroupAttributes');
+    const groupAttributes = this.#attrMap(options.groupAttributes, 'initGroupAttributes');
+    const r = await s.conn.request<{ groupAttributes: Record<string, string> }>('initGroupAttributes', { groupID, groupAttributes });
+    return ok({ groupAttributes: r.groupAttributes });
+  }
+
+  /** Adds or replaces keys. `data.groupAttributes`: the keys set (as Tencent's Web SDK answers). */
+  async setGroupAttributes(options: { groupID: string; groupAttributes: Record<string, string> }): Promise<IMResponse<{ groupAttributes: Record<string, string> }>> {
+    const s = this.#need(true);
+    const groupID = this.#groupID(options?.groupID, 'setGroupAttributes');
+    const groupAttributes = this.#attrMap(options.groupAttributes, 'setGroupAttributes');
+    if (Object.keys(groupAttributes).length === 0) throw new IMError(SdkCodes.INVALID_PARAMETER.code, 'setGroupAttributes: groupAttributes is empty');
+    await s.conn.request('setGroupAttributes', { groupID, groupAttributes });
+    return ok({ groupAttributes });
+  }
+
+  /** Deletes the listed keys; an empty `keyList` deletes them all. `data.keyList`: the keys deleted. */
+  async deleteGroupAttributes(options: { groupID: string; keyList?: string[] }): Promise<IMResponse<{ keyList: string[] }>> {
+    const s = this.#need(true);
+    const groupID = this.#groupID(options?.groupID, 'deleteGroupAttributes');
+    const keyList = this.#keyList(options.keyList, 'deleteGroupAttributes');
+    const r = await s.conn.request<{ keyList: string[] }>('deleteGroupAttributes', { groupID, keyList });
+    return ok({ keyList: r.keyList });
+  }
+
+  /** The listed keys (absent ones left out), or the whole map for an empty `keyList`. */
+  async getGroupAttributes(options: { groupID: string; keyList?: string[] }): Promise<IMResponse<{ groupAttributes: Record<string, string> }>> {
+    const s = this.#need(true);
+    const groupID = this.#groupID(options?.groupID, 'getGroupAttributes');
+    const keyList = this.#keyList(options.keyList, 'getGroupAttributes');
+    const r = await s.conn.request<{ groupAttributes: Record<string, string> }>('getGroupAttributes', { groupID, keyList }, { retry: true });
+    return ok({ groupAttributes: r.groupAttributes });
+  }
+
+  #attrMap(v: unknown, op: string): Record<string, string> {
+    if (typeof v !== 'object' || v === null || Array.isArray(v) || Object.values(v).some((x) => typeof x !== 'string')) {
+      throw new IMError(SdkCodes.INVALID_PARAMETER.code, `${op}: groupAttributes must be an object of string values`);
+    }
+    return { ...(v as Record<string, string>) };
+  }
+
+  #keyList(v: unknown, op: string): string[] {
+    if (v === undefined) return [];
+    if (!Array.isArray(v) || v.some((k) => typeof k !== 'string')) throw new IMError(SdkCodes.INVALID_PARAMETER.code, `${op}: keyList must be an array of strings`);
+    return [...v];
+  }
+
   async #groupCall(op: string, options: Record<string, any>): Promise<IMResponse<any>> {
     const s = this.#need(true);
     this.#groupID(options?.['groupID'], op);

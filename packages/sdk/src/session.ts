@@ -8,7 +8,7 @@
  * the highest inbox sequence applied with no gap before it; a push past a gap is buffered and
  * `sync` fills the gap. Group messages follow the same rule per group with `syncGroups`.
  */
-import { Codes, isRetryable, type InboxEvent, type LoginResponse, type WireMessage } from '@parley/protocol';
+import { Codes, groupAttributesFromCarrier, isRetryable, type GroupAttributesUpdatedPush, type InboxEvent, type LoginResponse, type WireMessage } from '@parley/protocol';
 import { Connection, FatalHandshakeError, type CallFn, type HandshakeResult, type WebSocketConstructor } from './connection.ts';
 import { EVENT, TYPES, type NetState } from './constants.ts';
 import { LocalCache } from './cache.ts';
@@ -401,6 +401,9 @@ export class Session {
       case 'groupRevoke':
         this.#groupRevoke(data);
         break;
+      case 'groupAttributesUpdated':
+        this.#attributesUpdated(data as GroupAttributesUpdatedPush);
+        break;
       case 'resync':
         // The node may have missed pushes from other nodes (cluster bus hiccup): sync now.
         if (this.#everReady && this.conn.state === 'connected') {
@@ -416,6 +419,12 @@ export class Session {
         break;
       case 'roomMessage':
       case 'broadcastMessage': {
+        // Live rooms carry attribute updates as a system message (protocol groupAttributesCarrier).
+        const attrs = groupAttributesFromCarrier(data as WireMessage);
+        if (attrs) {
+          this.#attributesUpdated(attrs);
+          break;
+        }
         const m = this.#fromWire(data as WireMessage);
         if (!this.#isOwnEcho(m)) this.#received.push(m);
         this.#live(name, data);
@@ -837,6 +846,11 @@ export class Session {
     }
   }
   #groupsMaybeStale = false;
+
+  #attributesUpdated(p: GroupAttributesUpdatedPush): void {
+    if (typeof p?.groupID !== 'string' || typeof p.groupAttributes !== 'object' || p.groupAttributes === null) return;
+    this.cfg.emit(EVENT.GROUP_ATTRIBUTES_UPDATED, { groupID: p.groupID, groupAttributes: { ...p.groupAttributes } });
+  }
 
   #groupRevoke(p: { groupID: string; seq: number; msgKey: string; by: string }): void {
     this.#applyRevoke('GROUP' + p.groupID, p.seq, p.msgKey, p.by);

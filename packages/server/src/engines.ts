@@ -35,6 +35,8 @@ export interface Engines {
   onPresenceLapsed(listener: () => void): void;
   /** Cluster-wide per-room send rate (Redis); absent on one node, where the live engine's own limiter is exact. */
   roomRate?: RoomRate;
+  /** Cluster-wide group attribute write rate (the same Redis buckets, own key space); absent on one node. */
+  groupAttrRate?: RoomRate;
   close(): Promise<void>;
 }
 
@@ -46,6 +48,7 @@ export async function openEngines(config: ServerConfig, overrides: EngineOverrid
   let presence: Presence;
   let clustered: boolean;
   let roomRate: RoomRate | undefined;
+  let groupAttrRate: RoomRate | undefined;
   if (config.busUrl) {
     const { RedisBus } = await import('./bus/bus.redis.ts');
     const { RedisPresence } = await import('./presence/presence.redis.ts');
@@ -70,7 +73,9 @@ export async function openEngines(config: ServerConfig, overrides: EngineOverrid
           for (const l of lapsedListeners) l();
         },
       }));
-      roomRate = await RedisRoomRate.open({ url: config.busUrl, prefix: `${config.redisPrefix}rate:`, name: `${name}:rate` });
+      const rate = await RedisRoomRate.open({ url: config.busUrl, prefix: `${config.redisPrefix}rate:`, name: `${name}:rate` });
+      roomRate = rate;
+      groupAttrRate = rate.withPrefix(`${config.redisPrefix}attr-rate:`);
     } catch (err) {
       await ownPresence?.close().catch(() => {});
       await bus.close().catch(() => {});
@@ -88,6 +93,7 @@ export async function openEngines(config: ServerConfig, overrides: EngineOverrid
   return {
     store, bus, presence, clustered,
     ...(roomRate && { roomRate }),
+    ...(groupAttrRate && { groupAttrRate }),
     onPresenceLapsed(listener) {
       lapsedListeners.push(listener);
     },

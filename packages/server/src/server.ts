@@ -87,6 +87,7 @@ export async function createParley(options: ParleyOptions = {}): Promise<Parley>
 
   const groups = new GroupService({
     store, committer, sessions, directory, presence, logger, maxSyncGap: config.maxSyncGap, clustered: engines.clustered,
+    ...(engines.groupAttrRate && { attrRate: engines.groupAttrRate }),
     liveRooms: () => services.liveRooms,
     now: () => services.now(),
   });

@@ -1,11 +1,14 @@
 /**
  * Three Parley nodes on PostgreSQL + Redis (issue 8), each on its own port in this process: C2C,
- * kicks, online status, groups and live rooms across nodes, the cluster-wide room rate limit, and a
+ * kicks, online status, groups and live rooms across nodes, the cluster-wide room rate limit, group
+ * attributes (pushes across nodes, the cluster-wide 5 writes/s), and a
  * Redis "restart" (this run's connections killed and keys deleted). Skipped locally when PostgreSQL
  * or Redis is unreachable; run under CI=true.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { isDeepStrictEqual } from 'node:util';
+import { groupAttributesFromCarrier } from '@parley/protocol';
 import type { AppRecord } from '../src/store/app-store.ts';
 import { closeAll, createGroup, nextGroupMessage, ok, sendGroup, type Users } from './helpers/groups.ts';
 import { clusterEnv, deleteRedisKeys, eventually, killRedisClients, startClusterNodes, syncAll, type ClusterEnv } from './helpers/cluster.ts';
@@ -155,6 +158,37 @@ describe('cluster: three nodes on PostgreSQL + Redis', { skip }, () => {
     assert.ok(delivered <= 10 + Math.ceil(10 * elapsedS) + 1, `delivered ${delivered} in ${elapsedS.toFixed(2)} s`);
     assert.ok(delivered >= 5, `delivered ${delivered}`);
     assert.ok(dropped > 0);
+  });
+
+  test('group attributes: a write on one node reaches members on all three; the 5 writes/s budget is cluster-wide; live rooms too', async () => {
+    const u: Users = { ga: track(await login(A, app, 'ga')), gb: track(await login(B, app, 'gb')), gc: track(await login(C, app, 'gc')) };
+    const id = await createGroup(u.ga!, { type: 'Public', name: 'attrs', memberList: [{ userID: 'gb' }, { userID: 'gc' }] });
+    ok(await u.gb!.request('setGroupAttributes', { groupID: id, groupAttributes: { seat1: 'gb' } }));
+    for (const c of [u.ga!, u.gc!]) {
+      const p = await c.nextPush('groupAttributesUpdated', 10_000);
+      assert.deepEqual(p.data, { groupID: id, groupAttributes: { seat1: 'gb' } });
+    }
+    // A REST change made on C reaches A and B.
+    assert.equal((await rest(C, app, 'group_open_http_svc/modify_group_attr', { GroupId: id, GroupAttr: [{ key: 'seat2', value: 'gc' }] })).ErrorCode, 0);
+    await eventually(() => [u.ga!, u.gb!].every((c) => c.pushes.some((p) => p.push === 'groupAttributesUpdated' && p.data.groupAttributes.seat2 === 'gc')), 10_000, 'REST change on A and B');
+    // Nine writes at once, three per node: a per-node limit would let all nine through.
+    await new Promise((r) => setTimeout(r, 1000));
+    const started = Date.now();
+    const replies = await Promise.all([u.ga!, u.gb!, u.gc!].flatMap((c, n) =>
+      Array.from({ length: 3 }, (_, k) => c.request('setGroupAttributes', { groupID: id, groupAttributes: { [`w${n}${k}`]: 'x' } }))));
+    const elapsedS = (Date.now() - started) / 1000;
+    const accepted = replies.filter((r) => r.code === 0).length;
+    assert.equal(accepted + replies.filter((r) => r.code === 10049).length, 9, JSON.stringify(replies.map((r) => r.code)));
+    assert.ok(accepted <= 5 + Math.ceil(5 * elapsedS), `accepted ${accepted} in ${elapsedS.toFixed(2)} s`);
+    assert.ok(accepted >= 1);
+
+    // AVChatRoom: members joined on B and C get the carrier published from A.
+    const room = await createGroup(u.ga!, { type: 'AVChatRoom', name: 'attr room' });
+    for (const c of [u.ga!, u.gb!, u.gc!]) ok(await c.request('joinGroup', { groupID: room }));
+    ok(await u.ga!.request('setGroupAttributes', { groupID: room, groupAttributes: { stage: 'live' } }));
+    for (const c of [u.gb!, u.gc!]) {
+      await eventually(() => c.pushes.some((p) => p.push === 'roomMessage' && isDeepStrictEqual(groupAttributesFromCarrier(p.data), { groupID: room, groupAttributes: { stage: 'live' } })), 10_000, 'carrier on B and C');
+    }
   });
 
   test('Redis restart: nodes reconnect and resubscribe by themselves, clients are told to resync and lose nothing', async () => {

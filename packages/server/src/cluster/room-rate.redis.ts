@@ -58,10 +58,26 @@ export class RedisRoomRate implements RoomRate {
     return new RedisRoomRate(await openRedis(opts, opts.name), opts.prefix);
   }
 
-  async admit(sdkAppId: number, groupId: string, priority: Priority, ratePerSecond: number): Promise<boolean> {
+  admit(sdkAppId: number, groupId: string, priority: Priority, ratePerSecond: number): Promise<boolean> {
+    return this.#admit(this.prefix, sdkAppId, groupId, priority, ratePerSecond);
+  }
+
+  /**
+   * The same buckets in another key space, on this connection (group attribute writes use one, so
+   * a group's attribute budget never shares a bucket with a live room's messages). Closing the view
+   * does nothing: the connection is this object's.
+   */
+  withPrefix(prefix: string): RoomRate {
+    return {
+      admit: (sdkAppId, groupId, priority, ratePerSecond) => this.#admit(prefix, sdkAppId, groupId, priority, ratePerSecond),
+      close: async () => {},
+    };
+  }
+
+  async #admit(prefix: string, sdkAppId: number, groupId: string, priority: Priority, ratePerSecond: number): Promise<boolean> {
     const rank = RANK[priority] ?? 1;
     const cmd = (this.redis as unknown as Record<string, (...a: unknown[]) => Promise<number>>)['parleyRoomAdmit']!;
-    const r = await cmd.call(this.redis, `${this.prefix}${sdkAppId}:${groupId}`, ratePerSecond, rank, RESERVE[rank]);
+    const r = await cmd.call(this.redis, `${prefix}${sdkAppId}:${groupId}`, ratePerSecond, rank, RESERVE[rank]);
     return r === 1;
   }
 

@@ -6,6 +6,7 @@
  */
 import { Codes } from '@parley/protocol';
 import { ParleyError } from '../errors.ts';
+import type { RoomRate } from '../cluster/room-rate.ts';
 import type { AccountDirectory } from '../core/account-directory.ts';
 import type { SessionRegistry } from '../core/session-registry.ts';
 import type { LiveRooms } from '../live/live-rooms.ts';
@@ -38,6 +39,8 @@ export interface GroupDeps {
   clustered: boolean;
   /** A syncGroups cursor further behind than this is told to page history instead. */
   maxSyncGap: number;
+  /** Cluster-wide group attribute write buckets (Redis); absent on one node (groups/group-attr-rate.ts). */
+  attrRate?: RoomRate;
   /** Unix ms. */
   now: () => number;
 }

@@ -1,7 +1,8 @@
 /**
  * @module store/group-attr-store
- * Group attributes (`get/modify/set/clear_group_attr`): one small key-value map per group, kept
- * apart from the group row so reading a group on every send does not drag up to 16 KB along.
+ * Group attributes (REST `get/modify/set/clear_group_attr`, the client ops
+ * `init/set/delete/getGroupAttributes`): one small key-value map per group, kept apart from the
+ * group row so reading a group on every send does not drag up to 16 KB along.
  * Limits are the group module's; the store offers a read-modify-write in one transaction so a
  * check on the merged map and the write it guards cannot interleave with another writer.
  * Deleting the group deletes its attributes. Every engine passes `group-attr-store.contract.ts`.

@@ -4,13 +4,15 @@
  * createGroup, joinGroup, quitGroup, dismissGroup, getGroupList, getGroupProfile,
  * updateGroupProfile, getGroupMemberList, addGroupMember, deleteGroupMember, setGroupMemberRole,
  * setGroupMemberMuteTime, setGroupMemberNameCard, changeGroupOwner, getGroupApplicationList,
- * handleGroupApplication, getGroupOnlineMemberCount, syncGroups. Also fills message-ops'
- * `groupDelegate`, so sendMessage/getMessageList/setMessageRead/revokeMessage/getConversationList
- * work for `GROUP<id>` conversations.
+ * handleGroupApplication, getGroupOnlineMemberCount, syncGroups, and the attribute ops
+ * initGroupAttributes, setGroupAttributes, deleteGroupAttributes, getGroupAttributes. Also fills
+ * message-ops' `groupDelegate`, so sendMessage/getMessageList/setMessageRead/revokeMessage/
+ * getConversationList work for `GROUP<id>` conversations.
  */
-import { Codes, type AddGroupMemberRequest, type ChangeGroupOwnerRequest, type CreateGroupRequest, type DeleteGroupMemberRequest, type GetGroupMemberListRequest, type GroupIDRequest, type HandleGroupApplicationRequest, type JoinGroupRequest, type SetGroupMemberMuteTimeRequest, type SetGroupMemberNameCardRequest, type SetGroupMemberRoleRequest, type SyncGroupsRequest, type UpdateGroupProfileRequest } from '@parley/protocol';
+import { Codes, type AddGroupMemberRequest, type GetGroupAttributesRequest, type GroupAttributesRequest, type ChangeGroupOwnerRequest, type CreateGroupRequest, type DeleteGroupMemberRequest, type GetGroupMemberListRequest, type GroupIDRequest, type HandleGroupApplicationRequest, type JoinGroupRequest, type SetGroupMemberMuteTimeRequest, type SetGroupMemberNameCardRequest, type SetGroupMemberRoleRequest, type SyncGroupsRequest, type UpdateGroupProfileRequest } from '@parley/protocol';
 import { ParleyError, RawJson } from '../../errors.ts';
 import { actorFromSession } from '../../groups/actor.ts';
+import { parseAttrMap } from '../../groups/group-attrs.ts';
 import { groupMember, groupProfile } from '../../groups/group-wire.ts';
 import type { GroupService } from '../../groups/group-service.ts';
 import type { GroupRecord } from '../../store/group-store.ts';
@@ -55,6 +57,12 @@ const validateOwner = ajv.compile<ChangeGroupOwnerRequest>(obj({ groupID, newOwn
 const validateHandle = ajv.compile<HandleGroupApplicationRequest>(obj({
   groupID, applicant: userID, handleAction: { type: 'string', enum: ['Agree', 'Reject'] }, handleMessage: text(300),
 }, ['groupID', 'applicant', 'handleAction']));
+// Attribute limits (keys, bytes) are the group module's, answered with Tencent's 10045–10048; the
+// schema only bounds the work (an inbound frame is at most 64 KiB anyway).
+const groupAttributes = { type: 'object', maxProperties: 1000, additionalProperties: { type: 'string' } };
+const keyList = { type: 'array', maxItems: 1000, items: { type: 'string', maxLength: 1024 } };
+const validateAttrs = ajv.compile<GroupAttributesRequest>(obj({ groupID, groupAttributes }, ['groupID', 'groupAttributes']));
+const validateAttrKeys = ajv.compile<GetGroupAttributesRequest>(obj({ groupID, keyList }, ['groupID']));
 const validateSync = ajv.compile<SyncGroupsRequest>(obj({
   cursors: { type: 'object', maxProperties: 5000, additionalProperties: { type: 'integer', minimum: 0 }, propertyNames: { maxLength: 64 } },
   limit: { type: 'integer', minimum: 1, maximum: 500 },
@@ -188,6 +196,25 @@ export function registerGroupOps(router: OpRouter): void {
 
   router.session('getGroupOnlineMemberCount', validateGroupID, async (ctx, req) => {
     return { memberCount: await groups(ctx).chat.onlineCount(actorFromSession(ctx), req.groupID) };
+  });
+
+  // Group attributes (groups/group-attrs.ts): members only (2642), 5 writes/s per group (10049).
+  router.session('initGroupAttributes', validateAttrs, async (ctx, req) => {
+    const attrs = Object.keys(req.groupAttributes).length === 0 ? {} : parseAttrMap(req.groupAttributes);
+    return { groupAttributes: await groups(ctx).attrs.replace(actorFromSession(ctx), req.groupID, attrs) };
+  });
+
+  router.session('setGroupAttributes', validateAttrs, async (ctx, req) => {
+    return { groupAttributes: await groups(ctx).attrs.merge(actorFromSession(ctx), req.groupID, parseAttrMap(req.groupAttributes)) };
+  });
+
+  router.session('deleteGroupAttributes', validateAttrKeys, async (ctx, req) => {
+    const r = await groups(ctx).attrs.remove(actorFromSession(ctx), req.groupID, req.keyList ?? []);
+    return { groupAttributes: r.attrs, keyList: r.keyList };
+  });
+
+  router.session('getGroupAttributes', validateAttrKeys, async (ctx, req) => {
+    return { groupAttributes: await groups(ctx).attrs.get(actorFromSession(ctx), req.groupID, req.keyList ?? []) };
   });
 
   router.session('syncGroups', validateSync, (ctx, req) => groups(ctx).chat.sync(actorFromSession(ctx), req.cursors, req.limit ?? 100));
