@@ -6,7 +6,9 @@
  * Figures: deliveries per second per node (each node holds as many members as the single node),
  * plus deliveries per CPU-second of each node's process, which is what does not depend on how
  * the machine's cores are shared between the nodes, receivers and generator.
- *   node --import tsx bench/cluster/live-split.ts [--members 2000] [--receivers 1] [--seconds 6]
+ *   node --import tsx bench/cluster/live-split.ts [--members 2000] [--receivers 1] [--seconds 6] [--inflight 8] [--rate 0]
+ * --rate N: open loop instead, N messages/s offered through node 1 (batches every 10 ms, not awaited):
+ * per-node deliveries at an equal load below the box's limit, next to the closed loop's maximum.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -23,6 +25,9 @@ const arg = (name: string, dflt: string) => {
 const MEMBERS = Number(arg('members', '2000'));
 const RECEIVERS = Number(arg('receivers', '1'));
 const SECONDS = Number(arg('seconds', '6'));
+/** Batches of 100 in flight through node 1 (each acknowledged after node 1 has written it to all its members). */
+const INFLIGHT = Number(arg('inflight', '8'));
+const RATE = Number(arg('rate', '0'));
 const REDIS_URL = process.env['PARLEY_BENCH_REDIS'] ?? 'redis://127.0.0.1:6379';
 const APP = 1400000001;
 type Msg = Record<string, any>;
@@ -117,19 +122,33 @@ interface NodeUnderTest { proc: ChildProcess; rs: ChildProcess[] }
 
 /** Closed loop through the first node; per-node deliveries/s, CPU and latency. */
 async function run(nodes: NodeUnderTest[], gen: Awaited<ReturnType<typeof generator>>): Promise<Msg[]> {
-  for (const n of nodes) await Promise.all(n.rs.map((r) => ask(r, 'reset')));
+  const r0 = await Promise.all(nodes.map((n) => Promise.all(n.rs.map((r) => ask(r, 'reset')))));
   const s0 = await Promise.all(nodes.map((n) => ask(n.proc, 'stats')));
+  const g0 = process.cpuUsage();
   const t0 = Date.now();
   const until = t0 + SECONDS * 1000;
   let sent = 0;
-  await Promise.all(Array.from({ length: 8 }, async () => {
+  if (RATE > 0) {
     while (Date.now() < until) {
-      const texts = Array.from({ length: 100 }, text);
-      sent += texts.length;
-      await gen.publish(texts);
+      const due = Math.floor(((Date.now() - t0) / 1000) * RATE);
+      if (due > sent) {
+        const texts = Array.from({ length: due - sent }, text);
+        sent = due;
+        void gen.publish(texts);
+      }
+      await sleep(10);
     }
-  }));
+  } else {
+    await Promise.all(Array.from({ length: INFLIGHT }, async () => {
+      while (Date.now() < until) {
+        const texts = Array.from({ length: 100 }, text);
+        sent += texts.length;
+        await gen.publish(texts);
+      }
+    }));
+  }
   const wall = (Date.now() - t0) / 1000;
+  const g1 = process.cpuUsage(g0);
   const s1 = await Promise.all(nodes.map((n) => ask(n.proc, 'stats')));
   await sleep(1500);
   const cpu = (a: Msg, b: Msg) => ((b['cpu'].user + b['cpu'].system) - (a['cpu'].user + a['cpu'].system)) / 1e6;
@@ -140,10 +159,13 @@ async function run(nodes: NodeUnderTest[], gen: Awaited<ReturnType<typeof genera
     const lat = reports.flatMap((r) => r['latencies'] as number[]).sort((a, b) => a - b);
     const pct = (p: number) => lat.length ? lat[Math.min(lat.length - 1, Math.floor(p * lat.length))]!.toFixed(0) : '-';
     const nodeCpu = cpu(s0[i]!, s1[i]!);
+    // Receivers' CPU over the run plus the settle time (their reports come after it).
+    const receiversCpu = reports.reduce((a, r, j) => a + cpu(r0[i]![j]!, r), 0);
     out.push({
       node: i + 1, members: MEMBERS, messagesPerSec: Math.round(sent / wall), deliveriesPerSec: Math.round(delivered / wall),
       deliveredRatio: (delivered / (sent * MEMBERS)).toFixed(3), nodeCpuPct: ((nodeCpu / wall) * 100).toFixed(0),
       deliveriesPerCpuSecond: Math.round(delivered / nodeCpu), p50ms: pct(0.5), p99ms: pct(0.99),
+      receiversCpuPct: ((receiversCpu / wall) * 100).toFixed(0), generatorCpuPct: i === 0 ? (((g1.user + g1.system) / 1e6 / wall) * 100).toFixed(0) : '',
     });
   }
   return out;
@@ -159,7 +181,7 @@ async function stopAll(nodes: NodeUnderTest[]): Promise<void> {
 
 const prefix = `parley_bench_${randomBytes(5).toString('hex')}:`;
 try {
-  console.log(`Live room split across nodes: ${MEMBERS} members per node, ${SECONDS} s closed loop; load average at start ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  console.log(`Live room split across nodes: ${MEMBERS} members per node, ${SECONDS} s ${RATE > 0 ? `open loop at ${RATE} msg/s` : `closed loop, ${INFLIGHT} batches of 100 in flight`}; load average at start ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   const single = await startNode('memory', 'single', prefix);
   const one = [{ proc: single.proc, rs: await startReceivers(single.port, 0) }];
   const genSingle = await generator(single.port);
