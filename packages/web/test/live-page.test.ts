@@ -104,7 +104,8 @@ describe('live page', { skip: skipReason !== undefined }, () => {
     for (let i = 0; i < 4; i++) await a.keyboard.press('l');
     await until(async () => (await state(b)).likeTotal === 12, 5_000, 'Bob sees 12 likes');
     await until(async () => (await state(a)).likeTotal === 12, 5_000, 'Alice sees 12 likes');
-    assert.equal(await b.locator('.like-total').textContent(), '12');
+    // The counter is drawn on the next animation frame after the state changes.
+    await until(async () => (await b.locator('.like-total').textContent()) === '12', 3_000, 'the counter at Bob shows 12');
 
     await shoot(a, 'live-desktop');
 
