@@ -247,9 +247,11 @@ for (const kind of Array.from({ length: REPEAT }, () => KINDS).flat()) {
     r.settled = {
       memPerMemberBytes: (settled['rss'] - settledBase['rss']) / joined,
       heapPerMemberBytes: (settled['heapUsed'] - settledBase['heapUsed']) / joined,
+      /** Memory outside the V8 heap that V8 knows of (Buffers, ArrayBuffers). */
+      externalPerMemberBytes: (settled['external'] - settledBase['external']) / joined,
       youngGenerationBytes: [young(settledBase), young(settled)],
     };
-    console.error(`${kind}: memory per idle member ${fmt(r.settled.memPerMemberBytes)} B RSS, ${fmt(r.settled.heapPerMemberBytes)} B heap (after ${SETTLE} s idle; young generation ${fmt(young(settledBase) / 1e6, 1)} -> ${fmt(young(settled) / 1e6, 1)} MB)`);
+    console.error(`${kind}: memory per idle member ${fmt(r.settled.memPerMemberBytes)} B RSS, ${fmt(r.settled.heapPerMemberBytes)} B heap, ${fmt(r.settled.externalPerMemberBytes)} B external (after ${SETTLE} s idle; young generation ${fmt(young(settledBase) / 1e6, 1)} -> ${fmt(young(settled) / 1e6, 1)} MB)`);
   }
   if (MEMORY_ONLY) {
     for (const x of rs) x.kill('SIGKILL');
