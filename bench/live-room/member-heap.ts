@@ -4,7 +4,7 @@
  * member by object type and constructor (self sizes, so the rows add up to the heap growth).
  *   node --import tsx bench/live-room/member-heap.ts [--kind parley|ws|batch] [--members 2000] [--top 40]
  * BENCH_STAGE=connect|login stops the members before logging in / joining (see receiver.ts).
- * Snapshots are written to the system temp directory and removed afterwards.
+ * Snapshots are written to the system temp directory and removed afterwards (KEEP_SNAPSHOT=1 keeps them).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
@@ -73,8 +73,9 @@ const s1 = await ask(server, { cmd: 'stats' }, 'stats');
 await ask(server, { cmd: 'snapshot', file: after }, 'snapshot');
 const a = tally(before);
 const b = tally(after);
-rmSync(before);
-rmSync(after);
+if (!process.env["KEEP_SNAPSHOT"]) rmSync(before);
+if (!process.env["KEEP_SNAPSHOT"]) rmSync(after);
+else console.log(`snapshots kept: ${before} ${after}`);
 const rows = [...b].map(([k, v]) => {
   const o = a.get(k) ?? { n: 0, bytes: 0 };
   return { object: k, perMember: (v.n - o.n) / joined, bytesPerMember: (v.bytes - o.bytes) / joined };
