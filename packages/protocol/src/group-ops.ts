@@ -250,40 +250,6 @@ export interface GroupAttributesResponse { groupAttributes: GroupAttributeMap; k
 /** The attributes changed (any writer: a member's op or the REST admin): the whole map now. */
 export interface GroupAttributesUpdatedPush { groupID: string; groupAttributes: GroupAttributeMap }
 
-/** `Desc` of the custom element that carries a `groupAttributesUpdated` through a live room. */
-export const GROUP_ATTRIBUTES_UPDATED_DESC = 'groupAttributesUpdated';
-
-/**
- * Live rooms (AVChatRoom; BChatRoom app-wide) deliver everything through the live-room engine as
- * `roomMessage` (`broadcastMessage`) pushes, so there an attribute update travels as an online-only
- * High-priority message from `@TIM#SYSTEM` whose one element is a `TIMCustomElem` with
- * `Desc: "groupAttributesUpdated"` and `Data` = the `GroupAttributesUpdatedPush` as JSON. No user
- * can send from `@TIM#SYSTEM`, so the carrier cannot be forged. The SDK turns it into the same
- * `GROUP_ATTRIBUTES_UPDATED` event as the push.
- */
-export function groupAttributesCarrier(push: GroupAttributesUpdatedPush, random: number, time: number): WireMessage {
-  return {
-    type: 'GROUP', from: '@TIM#SYSTEM', to: push.groupID, seq: 0, random, time, msgKey: `0_${random}_${time}`,
-    body: [{ MsgType: 'TIMCustomElem', MsgContent: { Data: JSON.stringify(push), Desc: GROUP_ATTRIBUTES_UPDATED_DESC, Ext: '' } }],
-    priority: 'High', onlineOnly: true,
-  };
-}
-
-/** The update a live-room message carries, or undefined for any other message. */
-export function groupAttributesFromCarrier(w: WireMessage | undefined): GroupAttributesUpdatedPush | undefined {
-  if (!w || w.from !== '@TIM#SYSTEM' || w.body?.length !== 1) return undefined;
-  const el = w.body[0]!;
-  const c = el.MsgContent as { Data?: unknown; Desc?: unknown } | undefined;
-  if (el.MsgType !== 'TIMCustomElem' || c?.Desc !== GROUP_ATTRIBUTES_UPDATED_DESC || typeof c.Data !== 'string') return undefined;
-  try {
-    const p = JSON.parse(c.Data) as Partial<GroupAttributesUpdatedPush>;
-    if (typeof p.groupID !== 'string' || typeof p.groupAttributes !== 'object' || p.groupAttributes === null) return undefined;
-    return { groupID: p.groupID, groupAttributes: p.groupAttributes };
-  } catch {
-    return undefined;
-  }
-}
-
 /** Recall of a group message, pushed to online members. */
 export interface GroupRevokePush { groupID: string; seq: number; msgKey: string; by: string }
 
@@ -298,6 +264,6 @@ export interface GroupPushes {
   /** A group message (or tip) for a member, live. */
   groupMessage: WireMessage;
   groupRevoke: GroupRevokePush;
-  /** Stored group types; live rooms carry the update in a message (`groupAttributesCarrier`). */
+  /** Every group type (AVChatRoom members in the room; BChatRoom every online session of the app). */
   groupAttributesUpdated: GroupAttributesUpdatedPush;
 }

@@ -8,7 +8,7 @@
  * the highest inbox sequence applied with no gap before it; a push past a gap is buffered and
  * `sync` fills the gap. Group messages follow the same rule per group with `syncGroups`.
  */
-import { Codes, groupAttributesFromCarrier, isRetryable, type GroupAttributesUpdatedPush, type InboxEvent, type LoginResponse, type WireMessage } from '@parley/protocol';
+import { Codes, isRetryable, type GroupAttributesUpdatedPush, type InboxEvent, type LoginResponse, type WireMessage } from '@parley/protocol';
 import { Connection, FatalHandshakeError, type CallFn, type HandshakeResult, type WebSocketConstructor } from './connection.ts';
 import { EVENT, TYPES, type NetState } from './constants.ts';
 import { LocalCache } from './cache.ts';
@@ -419,12 +419,6 @@ export class Session {
         break;
       case 'roomMessage':
       case 'broadcastMessage': {
-        // Live rooms carry attribute updates as a system message (protocol groupAttributesCarrier).
-        const attrs = groupAttributesFromCarrier(data as WireMessage);
-        if (attrs) {
-          this.#attributesUpdated(attrs);
-          break;
-        }
         const m = this.#fromWire(data as WireMessage);
         if (!this.#isOwnEcho(m)) this.#received.push(m);
         this.#live(name, data);

@@ -90,7 +90,7 @@ describe('group attributes', () => {
     assert.equal(map[`w${refused[0]![0]}`], undefined);
   });
 
-  test('AVChatRoom: members in the room get the event; the carrier is not a message', async () => {
+  test('AVChatRoom: members in the room get the event; the update is not a message', async () => {
     await owner.createGroup({ type: TYPES.GRP_AVCHATROOM, name: 'Seats', groupID: 'attrsLive' });
     const hostRoom = new LiveRoom(owner, { groupID: 'attrsLive' });
     const fanRoom = new LiveRoom(member, { groupID: 'attrsLive' });
@@ -107,7 +107,7 @@ describe('group attributes', () => {
       await member.setGroupAttributes({ groupID: 'attrsLive', groupAttributes: { seat1: 'aMember' } });
       assert.deepEqual(await ev, { groupID: 'attrsLive', groupAttributes: { seat1: 'aMember' } });
       assert.deepEqual((await owner.getGroupAttributes({ groupID: 'attrsLive', keyList: [] })).data.groupAttributes, { seat1: 'aMember' });
-      // Ordinary room traffic still flows and the carrier never shows up as a message.
+      // Ordinary room traffic still flows and the update never shows up as a message.
       await hostRoom.sendText('after');
       await sleep(200);
       assert.deepEqual(roomMessages, []);

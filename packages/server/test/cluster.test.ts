@@ -8,7 +8,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
-import { groupAttributesFromCarrier } from '@parley/protocol';
 import type { AppRecord } from '../src/store/app-store.ts';
 import { closeAll, createGroup, nextGroupMessage, ok, sendGroup, type Users } from './helpers/groups.ts';
 import { clusterEnv, deleteRedisKeys, eventually, killRedisClients, startClusterNodes, syncAll, type ClusterEnv } from './helpers/cluster.ts';
@@ -182,12 +181,12 @@ describe('cluster: three nodes on PostgreSQL + Redis', { skip }, () => {
     assert.ok(accepted <= 5 + Math.ceil(5 * elapsedS), `accepted ${accepted} in ${elapsedS.toFixed(2)} s`);
     assert.ok(accepted >= 1);
 
-    // AVChatRoom: members joined on B and C get the carrier published from A.
+    // AVChatRoom: members joined on B and C get the push published from A.
     const room = await createGroup(u.ga!, { type: 'AVChatRoom', name: 'attr room' });
     for (const c of [u.ga!, u.gb!, u.gc!]) ok(await c.request('joinGroup', { groupID: room }));
     ok(await u.ga!.request('setGroupAttributes', { groupID: room, groupAttributes: { stage: 'live' } }));
     for (const c of [u.gb!, u.gc!]) {
-      await eventually(() => c.pushes.some((p) => p.push === 'roomMessage' && isDeepStrictEqual(groupAttributesFromCarrier(p.data), { groupID: room, groupAttributes: { stage: 'live' } })), 10_000, 'carrier on B and C');
+      await eventually(() => c.pushes.some((p) => p.push === 'groupAttributesUpdated' && isDeepStrictEqual(p.data, { groupID: room, groupAttributes: { stage: 'live' } })), 10_000, 'the push on B and C');
     }
   });
 

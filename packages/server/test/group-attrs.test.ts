@@ -2,12 +2,12 @@
  * Group attributes from clients, end to end through the gateway on one node with the real live-room
  * engine: the four ops, members only (2642), Tencent's limits (10045–10048), 5 writes a second per
  * group (10049, nothing written), the `groupAttributesUpdated` push after client and REST changes,
- * and AVChatRoom, where the update rides the room as a carrier message.
+ * AVChatRoom (through the live-room engine) and BChatRoom (every online session of the app).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
-import { groupAttributesFromCarrier, type GroupAttributesUpdatedPush } from '@parley/protocol';
+import type { GroupAttributesUpdatedPush } from '@parley/protocol';
 import type { AppRecord } from '../src/store/app-store.ts';
 import { closeAll, createGroup, loginAll, ok, settle, type Users } from './helpers/groups.ts';
 import { createTestApp, loginClient, rest, startNode, type TestNode } from './helpers/test-server.ts';
@@ -30,23 +30,6 @@ async function nextAttrPush(c: TestClient, groupID: string, map?: Record<string,
       return hit.data;
     }
     if (Date.now() > deadline) throw new Error(`no groupAttributesUpdated push for ${groupID}`);
-    await settle(10);
-  }
-}
-
-/** Waits for the next live-room message carrying an attribute update for `groupID`. */
-async function nextRoomAttr(c: TestClient, groupID: string, timeoutMs = 3000): Promise<GroupAttributesUpdatedPush> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    for (const p of c.pushes) {
-      if (p.push !== 'roomMessage' || (p as { used?: boolean }).used) continue;
-      const a = groupAttributesFromCarrier(p.data);
-      if (a?.groupID === groupID) {
-        (p as { used?: boolean }).used = true;
-        return a;
-      }
-    }
-    if (Date.now() > deadline) throw new Error(`no attribute carrier in room ${groupID}`);
     await settle(10);
   }
 }
@@ -216,17 +199,15 @@ describe('group attributes from clients', () => {
       assert.equal((await late.request('getGroupAttributes', { groupID: id })).code, 2642);
       assert.equal((await u.owner!.request('getGroupAttributes', { groupID: id })).code, 2642);
       ok(await fan.request('setGroupAttributes', { groupID: id, groupAttributes: { seat1: 'fan' } }));
-      for (const c of [host, fan]) assert.deepEqual(await nextRoomAttr(c, id), { groupID: id, groupAttributes: { seat1: 'fan' } });
-      const carrier = host.pushes.find((p) => p.push === 'roomMessage' && groupAttributesFromCarrier(p.data))!.data;
-      assert.equal(carrier.from, '@TIM#SYSTEM');
-      assert.equal(carrier.priority, 'High');
-      assert.equal(carrier.onlineOnly, true);
+      for (const c of [host, fan]) assert.deepEqual(await nextAttrPush(c, id), { groupID: id, groupAttributes: { seat1: 'fan' } });
+      // The same push as in other groups, not a message in the room.
+      assert.equal(host.pushes.filter((p) => p.push === 'roomMessage').length, 0);
       // A joiner reads the current map; attributes live in the store, not in the room.
       ok(await late.request('joinGroup', { groupID: id }));
       assert.deepEqual(await attrsOf(late, id), { seat1: 'fan' });
       // The REST admin's change reaches the room as well.
       assert.equal((await rest(node, app, 'group_open_http_svc/modify_group_attr', { GroupId: id, GroupAttr: [{ key: 'seat2', value: 'host' }] })).ErrorCode, 0);
-      for (const c of [host, fan, late]) assert.deepEqual((await nextRoomAttr(c, id)).groupAttributes, { seat1: 'fan', seat2: 'host' });
+      for (const c of [host, fan, late]) assert.deepEqual((await nextAttrPush(c, id, { seat1: 'fan', seat2: 'host' })).groupAttributes, { seat1: 'fan', seat2: 'host' });
       // The rate limit holds in live rooms too (a second after the fan's write, a full budget).
       await settle(1000);
       const replies = await Promise.all(Array.from({ length: 6 }, (_, i) => host.request('setGroupAttributes', { groupID: id, groupAttributes: { n: String(i) } })));
@@ -257,8 +238,8 @@ describe('group attributes: BChatRoom', () => {
   test('everyone reads, the owner writes (others 10007), every online session of the app is told', async () => {
     const id = await createGroup(u.boss!, { type: 'BChatRoom', name: 'news' });
     ok(await u.boss!.request('setGroupAttributes', { groupID: id, groupAttributes: { headline: 'hello' } }));
-    const p = await u.anyone!.nextPush('broadcastMessage');
-    assert.deepEqual(groupAttributesFromCarrier(p.data), { groupID: id, groupAttributes: { headline: 'hello' } });
+    const p = await u.anyone!.nextPush('groupAttributesUpdated');
+    assert.deepEqual(p.data, { groupID: id, groupAttributes: { headline: 'hello' } });
     assert.deepEqual(await attrsOf(u.anyone!, id), { headline: 'hello' });
     assert.equal((await u.anyone!.request('setGroupAttributes', { groupID: id, groupAttributes: { headline: 'mine' } })).code, 10007);
   });

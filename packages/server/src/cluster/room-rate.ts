@@ -63,6 +63,12 @@ export class ClusterLiveRooms implements LiveRooms {
   broadcastToApp(sdkAppId: number, wireMessage: string): void {
     this.engine.broadcastToApp(sdkAppId, wireMessage);
   }
+  pushToApp(sdkAppId: number, push: string): void {
+    this.engine.pushToApp(sdkAppId, push);
+  }
+  pushAttributes(sdkAppId: number, groupId: string, push: string): void {
+    this.engine.pushAttributes(sdkAppId, groupId, push);
+  }
   like(sdkAppId: number, groupId: string, userID: string, count: number): void {
     this.engine.like(sdkAppId, groupId, userID, count);
   }

@@ -24,12 +24,12 @@
  *
  * Push: after every write that changed the map (client or REST), online members get
  * `groupAttributesUpdated { groupID, groupAttributes: <whole map> }` — stored groups through the
- * per-member delivery group messages use (`sessions.deliver`, every node), live rooms through the
- * live-room engine's broadcast (`LiveRooms.publish` at High priority, outside the room's message
- * rate; BChatRoom `broadcastToApp`) as a carrier message (protocol `groupAttributesCarrier`).
+ * per-member delivery group messages use (`sessions.deliver`, every node), AVChatRoom through the
+ * live-room engine (`LiveRooms.pushAttributes`: High, outside the room's message rate, collapsed to
+ * the latest for a member catching up), BChatRoom to every online session of the app
+ * (`LiveRooms.pushToApp`). The same push in every group type.
  */
-import { randomInt } from 'node:crypto';
-import { Codes, groupAttributesCarrier } from '@parley/protocol';
+import { Codes } from '@parley/protocol';
 import { ParleyError } from '../errors.ts';
 import type { GroupAttrs } from '../store/group-attr-store.ts';
 import type { GroupRecord } from '../store/group-store.ts';
@@ -181,16 +181,10 @@ export class GroupAttributes {
   /** `groupAttributesUpdated` to the group's online members, on every node. The write is done: failures are logged. */
   async #push(group: GroupRecord, attrs: GroupAttrs): Promise<void> {
     const { core } = this;
-    const push = { groupID: group.groupId, groupAttributes: attrs };
+    const frame = `{"push":"groupAttributesUpdated","data":${JSON.stringify({ groupID: group.groupId, groupAttributes: attrs })}}`;
     try {
-      if (core.rules(group).live) {
-        const wire = JSON.stringify(groupAttributesCarrier(push, randomInt(0, 0xffffffff), core.nowSeconds()));
-        if (group.type === 'BChatRoom') core.live.broadcastToApp(group.sdkAppId, wire);
-        // High: never shed, in the room or in a slow member's catch-up; rate 0: outside the room's message budget.
-        else await core.live.publish(group.sdkAppId, group.groupId, wire, 'High', 0);
-        return;
-      }
-      const frame = `{"push":"groupAttributesUpdated","data":${JSON.stringify(push)}}`;
+      if (group.type === 'BChatRoom') return core.live.pushToApp(group.sdkAppId, frame);
+      if (core.rules(group).live) return core.live.pushAttributes(group.sdkAppId, group.groupId, frame);
       for (const user of await core.messaging.memberIds(group.sdkAppId, group.groupId)) core.deps.sessions.deliver(group.sdkAppId, user, frame);
     } catch (err) {
       core.deps.logger.warn({ err, sdkAppId: group.sdkAppId, groupId: group.groupId }, 'group attributes: push failed');

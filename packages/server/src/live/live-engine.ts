@@ -84,13 +84,18 @@ export interface LiveEngineOptions {
   now?: () => number;
 }
 
-/** Ring entry kinds: messages and notices stay in catch-up frames; state pushes collapse to the latest. */
+/** Ring entry kinds: messages and notices stay in catch-up frames; state pushes (isState) collapse to the latest. */
 const enum Kind {
   Message = 0,
   Members = 1,
   Likes = 2,
   Stats = 3,
+  /** Group attributes (the whole map in each push). */
+  Attributes = 4,
 }
+
+/** State pushes carry the whole state: a member catching up needs only the latest of each kind. */
+const isState = (k: Kind): boolean => k === Kind.Likes || k === Kind.Stats || k === Kind.Attributes;
 
 const RANK: Record<Priority, PriorityRank> = { High: 0, Normal: 1, Low: 2, Lowest: 3 };
 const PRIORITY_NAMES = ['High', 'Normal', 'Low', 'Lowest'] as const;
@@ -396,6 +401,11 @@ export class LiveRoomEngine implements LiveRooms {
     return { delivered: true };
   }
 
+  pushAttributes(sdkAppId: number, groupId: string, push: string): void {
+    if (this.#closed) return;
+    this.#emit(this.#room(sdkAppId, groupId, true)!, push, 0, Kind.Attributes);
+  }
+
   /**
    * Appends locally and publishes once to the room channel (cluster). Entries of one event-loop
    * turn go out as one bus message per room: a batch of 100 sends costs one PUBLISH, and the other
@@ -605,11 +615,11 @@ export class LiveRoomEngine implements LiveRooms {
     for (let seq = from; seq <= to; seq++) {
       const e = room.entryAt(seq);
       if (!e) continue;
-      if (e.kind === Kind.Likes || e.kind === Kind.Stats) latestState.set(e.kind, picked.length);
+      if (isState(e.kind)) latestState.set(e.kind, picked.length);
       picked.push(e);
     }
     let keep: (Entry | undefined)[] = picked.map((e, i) =>
-      (e.kind === Kind.Likes || e.kind === Kind.Stats) && latestState.get(e.kind) !== i ? undefined : e,
+      isState(e.kind) && latestState.get(e.kind) !== i ? undefined : e,
     );
     let bytes = 0;
     for (const e of keep) if (e) bytes += e.text.length + 1;
@@ -648,7 +658,10 @@ export class LiveRoomEngine implements LiveRooms {
   // ---------------------------------------------------------------- BChatRoom
 
   broadcastToApp(sdkAppId: number, wireMessage: string): void {
-    const text = `{"push":"broadcastMessage","data":${wireMessage}}`;
+    this.pushToApp(sdkAppId, `{"push":"broadcastMessage","data":${wireMessage}}`);
+  }
+
+  pushToApp(sdkAppId: number, text: string): void {
     this.#broadcastLocal(sdkAppId, text);
     if (this.#o.clustered) {
       this.#o.bus.publish(BROADCAST_CHANNEL, encodeLiveMessage({ t: 'broadcast', origin: this.#o.nodeId, sdkAppId, text })).catch((err: unknown) => {

@@ -31,6 +31,13 @@ export interface LiveRooms {
   publish(sdkAppId: number, groupId: string, wireMessage: string, priority: Priority, ratePerSecond: number): PublishOutcome | Promise<PublishOutcome>;
   /** BChatRoom: an already-encoded WireMessage to every online session of the app. */
   broadcastToApp(sdkAppId: number, wireMessage: string): void;
+  /** An already-encoded push (not a message) to every online session of the app, on every node. */
+  pushToApp(sdkAppId: number, push: string): void;
+  /**
+   * An already-encoded `groupAttributesUpdated` push to every member on every node: High (never
+   * shed), outside the room's rate limit; a member catching up gets only the latest one.
+   */
+  pushAttributes(sdkAppId: number, groupId: string, push: string): void;
   /** Adds taps to the room's like counters; members get aggregated updates. */
   like(sdkAppId: number, groupId: string, userID: string, count: number): void;
   /** Cluster-wide, approximate (refreshed periodically). */

@@ -118,6 +118,13 @@ export class FakeLiveRooms implements LiveRooms {
   broadcastToApp(sdkAppId: number, wireMessage: string): void {
     this.broadcasts.push({ sdkAppId, wire: JSON.parse(wireMessage) });
   }
+  readonly appPushes: { sdkAppId: number; push: any }[] = [];
+  pushToApp(sdkAppId: number, push: string): void {
+    this.appPushes.push({ sdkAppId, push: JSON.parse(push) });
+  }
+  pushAttributes(sdkAppId: number, groupId: string, push: string): void {
+    for (const conn of this.rooms.get(`${sdkAppId}:${groupId}`)?.keys() ?? []) conn.push(push);
+  }
   like(): void {}
   async onlineCount(sdkAppId: number, groupId: string): Promise<number> {
     return this.rooms.get(`${sdkAppId}:${groupId}`)?.size ?? 0;
