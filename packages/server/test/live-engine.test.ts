@@ -117,6 +117,29 @@ describe('live rooms: fan-out', () => {
     assert.match(metrics, /parley_live_frames_encoded_total \d+/);
   });
 
+  test('sweeps: members in chunks, one encoding per chunk; a message sent mid-sweep reaches the members not yet visited in that sweep', async () => {
+    const s = await server({ engine: { sweepChunk: 5, flushMs: 200 } });
+    const ms = await members(s, 20, 'sweep');
+    await sleep(250);
+    const before = { ...s.engine.stats };
+    // 'b' is sent right after the first chunk of the first sweep has been written.
+    const flush = s.engine.flush.bind(s.engine);
+    let chunks = 0;
+    s.engine.flush = (room) => {
+      flush(room);
+      if (++chunks === 1) s.engine.publish(APP, 'sweep', wire('sweep', 'b'), 'Normal', 1000);
+    };
+    s.engine.publish(APP, 'sweep', wire('sweep', 'a'), 'Normal', 1000);
+    await until(() => ms.every((c) => c.named('roomMessage').length === 2), 3000, 'a and b everywhere');
+    await s.engine.whenFlushed(APP, 'sweep');
+    for (const c of ms) assert.deepEqual(c.named('roomMessage').map((p) => p.data.body[0].MsgContent.Text), ['a', 'b']);
+    // Sweep 1: chunk 1 gets [a]; chunks 2-4 get [a,b] (one encoding each). Sweep 2: chunk 1 gets [b].
+    // One flush per window for everyone would have taken 40 writes.
+    assert.equal(s.engine.stats.frameWrites - before.frameWrites, 25);
+    assert.equal(s.engine.stats.framesEncoded - before.framesEncoded, 5);
+    assert.equal(s.engine.stats.flushes - before.flushes, 2, 'two sweeps');
+  });
+
   test('one live room per connection: joining B leaves A', async () => {
     const s = await server();
     const [c] = await members(s, 1, 'A');
