@@ -63,6 +63,9 @@ export interface Parley {
   close(): Promise<void>;
 }
 
+/** How often a node looks for deleted apps whose data is still to be purged. */
+const APP_PURGE_INTERVAL_MS = 60_000;
+
 export async function createParley(options: ParleyOptions = {}): Promise<Parley> {
   const config = configFromEnv(options.config);
   const logger = options.logger ?? createLogger();
@@ -70,7 +73,7 @@ export async function createParley(options: ParleyOptions = {}): Promise<Parley>
   const engines = await openEngines(config, options.engines);
   const { store, bus, presence } = engines;
 
-  const apps = new AppRegistry(store.apps);
+  const apps = new AppRegistry(store.apps, { onPurgeError: (err) => logger.warn({ err }, 'purging a deleted app failed') });
   const verifier = new TicketVerifier();
   const sessions = new SessionRegistry(bus, presence, config.nodeId, engines.clustered, logger);
   const directory = new AccountDirectory(store.accounts);
@@ -169,6 +172,7 @@ export async function createParley(options: ParleyOptions = {}): Promise<Parley>
 
   let port = 0;
   let closing: Promise<void> | undefined;
+  let appPurgeTimer: NodeJS.Timeout | undefined;
   return {
     services,
     apps,
@@ -184,6 +188,11 @@ export async function createParley(options: ParleyOptions = {}): Promise<Parley>
           void webPages.prepare().catch(() => {});
           // Dismissed groups whose message purge a crash or a store error cut short (groups/group-core.ts).
           void groups.core.purgePending().catch((err: unknown) => logger.warn({ err }, 'resuming group purges failed'));
+          // Deleted apps whose data is still to be purged: cut short by a crash, or deleted by the
+          // CLI (which leaves the purge to the server); looked for again every minute.
+          const purgeApps = () => void apps.purgeDeleted().catch((err: unknown) => logger.warn({ err }, 'purging deleted apps failed'));
+          purgeApps();
+          appPurgeTimer ??= setInterval(purgeApps, APP_PURGE_INTERVAL_MS).unref();
           resolve(port);
         });
       });
@@ -191,6 +200,7 @@ export async function createParley(options: ParleyOptions = {}): Promise<Parley>
     close() {
       closing ??= (async () => {
         http.close();
+        if (appPurgeTimer) clearInterval(appPurgeTimer);
         consoleApi.close();
         await gateway.close();
         services.expiry.close();
@@ -198,6 +208,7 @@ export async function createParley(options: ParleyOptions = {}): Promise<Parley>
         await committer.drain();
         await content.close();
         http.closeAllConnections();
+        await apps.stopPurges();
         await engines.close();
       })();
       return closing;

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { openPostgresStore } from '../src/store/postgres/postgres-store.ts';
 import { SCHEMA_VERSION } from '../src/store/postgres/migrations.ts';
 import { runStoreContract } from '../src/store/store.contract.ts';
+import { runAppPurgeContract } from '../src/store/app-purge.contract.ts';
 import type { NewMessage } from '../src/store/message-store.ts';
 import type { Store } from '../src/store/store.ts';
 import { POSTGRES_URL, dropPostgresSchema, skipUnlessPostgres, uniqueName } from './helpers/services.ts';
@@ -22,6 +23,17 @@ if (unreachable) {
   const schema = uniqueName('parley_test');
   runStoreContract('postgres', async () => ({
     store: await openPostgresStore(POSTGRES_URL, { schema }),
+    cleanup: () => dropPostgresSchema(schema),
+  }));
+}
+
+if (unreachable) {
+  it('App purge contract: postgres', { skip: unreachable }, () => {});
+} else {
+  const schema = uniqueName('parley_test');
+  runAppPurgeContract('postgres', async () => ({
+    store: await openPostgresStore(POSTGRES_URL, { schema }),
+    reopen: () => openPostgresStore(POSTGRES_URL, { schema }),
     cleanup: () => dropPostgresSchema(schema),
   }));
 }

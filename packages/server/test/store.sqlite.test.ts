@@ -4,12 +4,18 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runStoreContract } from '../src/store/store.contract.ts';
+import { runAppPurgeContract } from '../src/store/app-purge.contract.ts';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import type { NewMessage } from '../src/store/message-store.ts';
 
 runStoreContract('sqlite', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'parley-store-'));
   return { store: await openSqliteStore(dir), cleanup: () => rm(dir, { recursive: true, force: true }) };
+});
+
+runAppPurgeContract('sqlite', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'parley-purge-'));
+  return { store: await openSqliteStore(dir), reopen: () => openSqliteStore(dir), cleanup: () => rm(dir, { recursive: true, force: true }) };
 });
 
 describe('SQLite store: append throughput', () => {

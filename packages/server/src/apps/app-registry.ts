@@ -32,7 +32,18 @@ export interface CreatedApp {
 export interface AppRegistryOptions {
   ttlMs?: number;
   now?: () => number;
+  /**
+   * Purge a deleted app's data right after deleting it, in the background (default true). The
+   * CLI passes false and leaves it to the server (`purgeDeleted` at start-up and periodically),
+   * whose SQLite engine keeps caches a purge must drop.
+   */
+  purgeOnDelete?: boolean;
+  /** A background purge failed (it is resumed by the next `purgeDeleted`). */
+  onPurgeError?: (err: unknown) => void;
 }
+
+/** Transactions per `purgeApp` call: between calls the registry can stop (close). */
+const PURGE_SLICE = 50;
 
 const DEFAULT_ADMIN = 'administrator';
 /** Tencent's SDKAppIDs are 10 digits starting 14: 1400000000 to 1499999999. */
@@ -43,10 +54,17 @@ export class AppRegistry {
   private readonly cache = new Map<number, { app: AppRecord; at: number }>();
   private readonly ttlMs: number;
   private readonly now: () => number;
+  private readonly purgeOnDelete: boolean;
+  private readonly onPurgeError: (err: unknown) => void;
+  private purging: Promise<number> | undefined;
+  private purgeAgain = false;
+  private stopped = false;
 
   constructor(private readonly store: AppStore, opts: AppRegistryOptions = {}) {
     this.ttlMs = opts.ttlMs ?? 5_000;
     this.now = opts.now ?? Date.now;
+    this.purgeOnDelete = opts.purgeOnDelete ?? true;
+    this.onPurgeError = opts.onPurgeError ?? (() => {});
   }
 
   /** The app, or undefined. Cached; misses and stale entries re-read the store. */
@@ -153,9 +171,51 @@ export class AppRegistry {
     });
   }
 
+  /**
+   * Deletes the app (its tickets stop working at once) and records the purge of its data, which
+   * runs in the background unless `purgeOnDelete` is false (see `purgeDeleted`).
+   */
   async delete(sdkAppId: number): Promise<boolean> {
     this.cache.delete(sdkAppId);
-    return this.store.deleteApp(sdkAppId);
+    const deleted = await this.store.deleteApp(sdkAppId);
+    this.cache.delete(sdkAppId);
+    if (deleted && this.purgeOnDelete) void this.purgeDeleted().catch(this.onPurgeError);
+    return deleted;
+  }
+
+  /**
+   * Runs every pending purge of deleted apps to its end (one at a time in this process; a call
+   * while one runs joins it and makes it look again). Resolves with how many purges finished.
+   */
+  purgeDeleted(): Promise<number> {
+    if (this.purging) {
+      this.purgeAgain = true;
+      return this.purging;
+    }
+    const run = async (): Promise<number> => {
+      let done = 0;
+      do {
+        this.purgeAgain = false;
+        for (const id of await this.store.pendingPurges()) {
+          for (;;) {
+            if (this.stopped) return done;
+            if (await this.store.purgeApp(id, { maxBatches: PURGE_SLICE })) break;
+          }
+          done++;
+        }
+      } while (this.purgeAgain && !this.stopped);
+      return done;
+    };
+    this.purging = run().finally(() => {
+      this.purging = undefined;
+    });
+    return this.purging;
+  }
+
+  /** Stops background purges at the next slice (before the store closes); they resume on the next `purgeDeleted`. */
+  async stopPurges(): Promise<void> {
+    this.stopped = true;
+    await this.purging?.catch(() => {});
   }
 
   /** Reads fresh from the store (never the cache), applies `change`, writes, re-caches. */

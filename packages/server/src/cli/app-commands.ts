@@ -68,13 +68,15 @@ export function registerAppCommands(program: Command, withStore: WithStore): voi
     });
 
   app.command('delete')
-    .description('delete an app: its tickets stop working at once')
+    .description('delete an app: its tickets stop working at once; the server then purges its data')
     .argument('<sdkAppId>', 'the app\'s SDKAppID')
     .action(async (raw: string) => {
       await withStore(async (store) => {
         const id = sdkAppIdArg(raw);
-        if (!(await new AppRegistry(store.apps).delete(id))) throw new ParleyError(Codes.SDKAPPID_NOT_FOUND, `SDKAppID ${id} not found`);
+        // The purge of its data is recorded here and run by the server (at start-up and every minute).
+        if (!(await new AppRegistry(store.apps, { purgeOnDelete: false }).delete(id))) throw new ParleyError(Codes.SDKAPPID_NOT_FOUND, `SDKAppID ${id} not found`);
         print({ deleted: id });
+        process.stderr.write('The app\'s data is purged by the server: at its next start, or within a minute if it is running.\n');
       });
     });
 

@@ -66,11 +66,42 @@ export const DEFAULT_APP_SETTINGS: AppSettings = {
   clientRequestsPerSecond: 50,
 };
 
+/** Options of `AppStore.purgeApp`. */
+export interface PurgeOptions {
+  /** Rows deleted per transaction (default 2000): a big tenant never holds the writer for long. */
+  batch?: number;
+  /** Stop after this many transactions even if rows remain (default: until done); a later call resumes. */
+  maxBatches?: number;
+}
+
+/**
+ * Apps, and the purge of a deleted app's data. Deleting an app removes its row at once and, in
+ * the same transaction, records a purge of everything stored under the SDKAppID (accounts,
+ * messages, inboxes, conversations, groups, settings, counters: every tenant table). `purgeApp`
+ * then deletes those rows in small transactions; a purge cut short (a crash, `maxBatches`) stays
+ * recorded and is resumed by the next `purgeApp` of that SDKAppID (see `pendingPurges`).
+ */
 export interface AppStore {
+  /**
+   * Inserts the app; an existing SDKAppID is INVALID_PARAMETER. When a deleted app of the same
+   * SDKAppID is still being purged, the purge is finished first, so the new app never sees the
+   * old one's data.
+   */
   createApp(app: AppRecord): Promise<void>;
   getApp(sdkAppId: number): Promise<AppRecord | undefined>;
   listApps(): Promise<AppRecord[]>;
   /** Replaces the mutable fields (name, mode, keys, admins, settings, disabled). */
   updateApp(app: AppRecord): Promise<void>;
+  /** Removes the app row and records the purge of its data (one transaction); false when there was no such app. */
   deleteApp(sdkAppId: number): Promise<boolean>;
+  /** SDKAppIDs of deleted apps whose data is still to be purged, oldest deletion first. */
+  pendingPurges(): Promise<number[]>;
+  /**
+   * Deletes the deleted app's rows from every tenant table, `batch` rows per transaction, and
+   * drops the purge record when none remain. True when the purge is done (or there was none);
+   * false when `maxBatches` ran out first. Never touches an SDKAppID without a purge record.
+   */
+  purgeApp(sdkAppId: number, opts?: PurgeOptions): Promise<boolean>;
+  /** Rows stored under the SDKAppID, per table (tables with none left out): a purge's progress. */
+  tenantRows(sdkAppId: number): Promise<Record<string, number>>;
 }

@@ -4,7 +4,8 @@
  */
 import { Codes } from '@parley/protocol';
 import { ParleyError } from '../../errors.ts';
-import { DEFAULT_APP_SETTINGS, type AppRecord, type AppSettings, type AppStore, type IntegrationMode } from '../app-store.ts';
+import { DEFAULT_APP_SETTINGS, type AppRecord, type AppSettings, type AppStore, type IntegrationMode, type PurgeOptions } from '../app-store.ts';
+import { PostgresAppPurge } from './app-purge.postgres.ts';
 import type { PgDatabase } from './pg-database.ts';
 
 interface AppRow {
@@ -43,17 +44,28 @@ function toParams(app: AppRecord): unknown[] {
 }
 
 export class PostgresAppStore implements AppStore {
-  constructor(private readonly db: PgDatabase) {}
+  private readonly purges;
+
+  constructor(private readonly db: PgDatabase, private readonly now: () => number = Date.now) {
+    this.purges = new PostgresAppPurge(db);
+  }
 
   async createApp(app: AppRecord): Promise<void> {
+    // A deleted app of this SDKAppID still being purged: finish that first.
+    if (await this.purges.has(app.sdkAppId)) await this.purges.purge(app.sdkAppId);
+    let inserted: unknown[];
     try {
-      await this.db.query(`INSERT INTO apps (sdk_app_id, name, mode, secret_key, public_key_pem, admins, settings, created_at, disabled)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, toParams(app));
+      inserted = await this.db.query(`INSERT INTO apps (sdk_app_id, name, mode, secret_key, public_key_pem, admins, settings, created_at, disabled)
+        SELECT $1::bigint, $2::text, $3::text, $4::text, $5::text, $6::jsonb, $7::jsonb, $8::bigint, $9::boolean
+        WHERE NOT EXISTS (SELECT 1 FROM app_purges WHERE sdk_app_id = $1) RETURNING 1`, toParams(app));
     } catch (err) {
       if ((err as { code?: string }).code === '23505') {
         throw new ParleyError(Codes.INVALID_PARAMETER, `SDKAppID ${app.sdkAppId} already exists`, { cause: err });
       }
       throw err;
+    }
+    if (inserted.length === 0) {
+      throw new ParleyError(Codes.INVALID_PARAMETER, `SDKAppID ${app.sdkAppId} was deleted and its data is still being purged`);
     }
   }
 
@@ -74,8 +86,24 @@ export class PostgresAppStore implements AppStore {
     if (rows.length === 0) throw new ParleyError(Codes.SDKAPPID_NOT_FOUND);
   }
 
-  /** Only the app row, as the SQLite engine does: accounts and messages under the SDKAppID stay. */
+  /** The app row; its data goes through the purge (app-purge.postgres.ts), recorded in the same transaction. */
   async deleteApp(sdkAppId: number): Promise<boolean> {
-    return (await this.db.query('DELETE FROM apps WHERE sdk_app_id = $1 RETURNING 1', [sdkAppId])).length > 0;
+    return this.db.tx(async (c) => {
+      if ((await c.query('DELETE FROM apps WHERE sdk_app_id = $1', [sdkAppId])).rowCount === 0) return false;
+      await c.query('INSERT INTO app_purges (sdk_app_id, deleted_at) VALUES ($1, $2) ON CONFLICT (sdk_app_id) DO NOTHING', [sdkAppId, this.now()]);
+      return true;
+    });
+  }
+
+  async pendingPurges(): Promise<number[]> {
+    return this.purges.pending();
+  }
+
+  async purgeApp(sdkAppId: number, opts?: PurgeOptions): Promise<boolean> {
+    return this.purges.purge(sdkAppId, opts);
+  }
+
+  async tenantRows(sdkAppId: number): Promise<Record<string, number>> {
+    return this.purges.counts(sdkAppId);
   }
 }

@@ -240,6 +240,19 @@ const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    description: 'deleted apps purge their data (app_purges)',
+    sql: `
+      -- Deleted apps whose rows in the other tables are still being deleted (app-purge.postgres.ts);
+      -- written in the app row's DELETE transaction, removed when the purge is done. Creating the
+      -- SDKAppID again finishes the purge first.
+      CREATE TABLE app_purges (
+        sdk_app_id  bigint PRIMARY KEY,
+        deleted_at  bigint NOT NULL              -- Unix ms
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -4,7 +4,8 @@
  */
 import { Codes } from '@parley/protocol';
 import { ParleyError } from '../../errors.ts';
-import { DEFAULT_APP_SETTINGS, type AppRecord, type AppSettings, type AppStore, type IntegrationMode } from '../app-store.ts';
+import { DEFAULT_APP_SETTINGS, type AppRecord, type AppSettings, type AppStore, type IntegrationMode, type PurgeOptions } from '../app-store.ts';
+import { SqliteAppPurge } from './app-purge.sqlite.ts';
 import type { SqliteDatabase } from './sqlite-database.ts';
 
 interface AppRow {
@@ -55,22 +56,31 @@ export class SqliteAppStore implements AppStore {
   private readonly selectAll;
   private readonly update;
   private readonly remove;
+  private readonly purges;
 
-  constructor(db: SqliteDatabase) {
+  /** `forget` drops the message store's cached interned ids (a purge frees them). */
+  constructor(private readonly db: SqliteDatabase, forget: () => void = () => {}, private readonly now: () => number = Date.now) {
+    this.purges = new SqliteAppPurge(db, forget);
     this.insert = db.prepare(`INSERT INTO apps (sdk_app_id, name, mode, secret_key, public_key_pem, admins, settings, created_at, disabled)
       VALUES (:sdkAppId, :name, :mode, :secretKey, :publicKeyPem, :admins, :settings, :createdAt, :disabled)`);
     this.select = db.prepare<[number], AppRow>('SELECT * FROM apps WHERE sdk_app_id = ?');
     this.selectAll = db.prepare<[], AppRow>('SELECT * FROM apps ORDER BY sdk_app_id');
     this.update = db.prepare(`UPDATE apps SET name = :name, mode = :mode, secret_key = :secretKey, public_key_pem = :publicKeyPem,
       admins = :admins, settings = :settings, disabled = :disabled WHERE sdk_app_id = :sdkAppId`);
-    // Only the app row: accounts and messages under a deleted SDKAppID stay (a purge would also
-    // have to invalidate the message store's in-memory sequence caches in a running server).
+    // The app row only; its data goes through the purge (app-purge.sqlite.ts).
     this.remove = db.prepare('DELETE FROM apps WHERE sdk_app_id = ?');
   }
 
   async createApp(app: AppRecord): Promise<void> {
+    // A deleted app of this SDKAppID still being purged: finish that first.
+    if (this.purges.has(app.sdkAppId)) await this.purges.purge(app.sdkAppId);
     try {
-      this.insert.run(toParams(app));
+      this.db.transaction(() => {
+        if (this.purges.has(app.sdkAppId)) {
+          throw new ParleyError(Codes.INVALID_PARAMETER, `SDKAppID ${app.sdkAppId} was deleted and its data is still being purged`);
+        }
+        this.insert.run(toParams(app));
+      }).immediate();
     } catch (err) {
       if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
         throw new ParleyError(Codes.INVALID_PARAMETER, `SDKAppID ${app.sdkAppId} already exists`, { cause: err });
@@ -93,6 +103,22 @@ export class SqliteAppStore implements AppStore {
   }
 
   async deleteApp(sdkAppId: number): Promise<boolean> {
-    return this.remove.run(sdkAppId).changes > 0;
+    return this.db.transaction(() => {
+      if (this.remove.run(sdkAppId).changes === 0) return false;
+      this.purges.record(sdkAppId, this.now());
+      return true;
+    }).immediate();
+  }
+
+  async pendingPurges(): Promise<number[]> {
+    return this.purges.pending();
+  }
+
+  async purgeApp(sdkAppId: number, opts?: PurgeOptions): Promise<boolean> {
+    return this.purges.purge(sdkAppId, opts);
+  }
+
+  async tenantRows(sdkAppId: number): Promise<Record<string, number>> {
+    return this.purges.counts(sdkAppId);
   }
 }

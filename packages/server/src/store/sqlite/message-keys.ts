@@ -39,6 +39,13 @@ export class MessageKeys {
     this.seqs.rollback();
   }
 
+  /** Between transactions: drops every cached value (they reload lazily). */
+  forget(): void {
+    this.convIds.clear();
+    this.ownerIds.clear();
+    this.seqs.clear();
+  }
+
   /** The conversation's id, or undefined when nothing was ever stored for it. */
   findConv(app: number, convId: string): number | undefined {
     const key = `${app}\u0000${convId}`;

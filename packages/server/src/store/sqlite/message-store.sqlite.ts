@@ -273,6 +273,11 @@ export class SqliteMessageStore implements MessageStore {
     return removed;
   }
 
+  /** Drops the cached ids and sequences (an app purge deleted interned ids); they reload from the database. */
+  forgetCachedKeys(): void {
+    this.keys.forget();
+  }
+
   private cursor(conv: number, userID: string): number {
     return this.s.readCursor.get(conv, userID)?.read_seq ?? 0;
   }

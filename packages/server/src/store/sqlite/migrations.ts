@@ -253,6 +253,21 @@ const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    description: 'deleted apps purge their data (app_purges)',
+    up(db) {
+      db.exec(`
+      -- Deleted apps whose rows in the other tables are still being deleted (app-purge.sqlite.ts);
+      -- written in the app row's DELETE transaction, removed when the purge is done. Creating the
+      -- SDKAppID again finishes the purge first.
+      CREATE TABLE app_purges (
+        sdk_app_id  INTEGER PRIMARY KEY,
+        deleted_at  INTEGER NOT NULL              -- Unix ms
+      );
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

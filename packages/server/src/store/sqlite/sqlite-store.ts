@@ -15,10 +15,11 @@ import { openSqliteDatabase, type OpenSqliteOptions } from './sqlite-database.ts
 export async function openSqliteStore(dataDir: string, opts: OpenSqliteOptions = {}): Promise<Store> {
   const db = openSqliteDatabase(dataDir, opts);
   const checkpointer = startCheckpointer(db);
+  const messages = new SqliteMessageStore(db);
   return {
-    apps: new SqliteAppStore(db),
+    apps: new SqliteAppStore(db, () => messages.forgetCachedKeys()),
     accounts: new SqliteAccountStore(db),
-    messages: new SqliteMessageStore(db),
+    messages,
     groups: new SqliteGroupStore(db),
     groupAttrs: new SqliteGroupAttrStore(db),
     dirtyWords: new SqliteDirtyWordStore(db),

@@ -42,4 +42,9 @@ export class TxCache<V> {
   rollback(): void {
     this.pending.clear();
   }
+
+  /** Drops committed values (call between transactions): they reload from the database. */
+  clear(): void {
+    this.committed.clear();
+  }
 }
