@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import { openPostgresStore } from '../src/store/postgres/postgres-store.ts';
 import { SCHEMA_VERSION } from '../src/store/postgres/migrations.ts';
+import { PURGED_TABLES } from '../src/store/postgres/app-purge.postgres.ts';
 import { runStoreContract } from '../src/store/store.contract.ts';
 import { runAppPurgeContract } from '../src/store/app-purge.contract.ts';
 import type { NewMessage } from '../src/store/message-store.ts';
@@ -52,6 +53,18 @@ describe('PostgreSQL store: several nodes on one database', async () => {
     if (skip) return;
     await Promise.all(nodes.map((s) => s.close()));
     await dropPostgresSchema(schema);
+  });
+
+  it('a deleted app\'s purge covers every table of the schema but the app registry', { skip }, async () => {
+    const c = new pg.Client(POSTGRES_URL);
+    await c.connect();
+    try {
+      const { rows } = await c.query<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = $1', [schema]);
+      const notTenantData = new Set(['apps', 'app_purges', 'parley_migrations']);
+      assert.deepEqual(rows.map((r) => r.table_name).filter((t) => !notTenantData.has(t)).sort(), [...PURGED_TABLES].sort());
+    } finally {
+      await c.end();
+    }
   });
 
   it('migrated once', { skip }, async () => {

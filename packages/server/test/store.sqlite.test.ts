@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runStoreContract } from '../src/store/store.contract.ts';
 import { runAppPurgeContract } from '../src/store/app-purge.contract.ts';
+import Database from 'better-sqlite3';
+import { PURGED_TABLES } from '../src/store/sqlite/app-purge.sqlite.ts';
+import { SQLITE_FILE_NAME } from '../src/store/sqlite/sqlite-database.ts';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import type { NewMessage } from '../src/store/message-store.ts';
 
@@ -16,6 +19,21 @@ runStoreContract('sqlite', async () => {
 runAppPurgeContract('sqlite', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'parley-purge-'));
   return { store: await openSqliteStore(dir), reopen: () => openSqliteStore(dir), cleanup: () => rm(dir, { recursive: true, force: true }) };
+});
+
+test('SQLite: a deleted app\'s purge covers every table of the schema but the app registry', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'parley-schema-'));
+  const store = await openSqliteStore(dir);
+  try {
+    const db = new Database(join(dir, SQLITE_FILE_NAME), { readonly: true });
+    const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all().map((r) => r.name);
+    db.close();
+    const notTenantData = new Set(['apps', 'app_purges']);
+    assert.deepEqual(tables.filter((t) => !notTenantData.has(t)).sort(), [...PURGED_TABLES].sort());
+  } finally {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 describe('SQLite store: append throughput', () => {

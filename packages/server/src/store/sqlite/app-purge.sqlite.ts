@@ -69,6 +69,9 @@ const STEPS: readonly Step[] = [
   direct('daily_distinct', ['day', 'kind', 'key']),
 ];
 
+/** The tables a purge empties (a test checks it against the schema, so a new tenant table is not forgotten). */
+export const PURGED_TABLES: readonly string[] = STEPS.map((s) => s.table);
+
 export const DEFAULT_PURGE_BATCH = 2000;
 
 export class SqliteAppPurge {
