@@ -76,6 +76,8 @@ export async function createParley(options: ParleyOptions = {}): Promise<Parley>
   const apps = new AppRegistry(store.apps, { onPurgeError: (err) => logger.warn({ err }, 'purging a deleted app failed') });
   const verifier = new TicketVerifier();
   const sessions = new SessionRegistry(bus, presence, config.nodeId, engines.clustered, logger);
+  // An app disabled or deleted on any node: its logins stop everywhere at once, not after the cache.
+  sessions.onAppClosed = (id) => apps.forget(id);
   const directory = new AccountDirectory(store.accounts);
   const committer = new GroupCommitter(store.messages, config.groupCommitMaxBatch, undefined, config.groupCommitLanes || undefined);
   // Sensitive words, global mute, webhooks and daily figures around every send (messaging/content-hooks.ts).

@@ -5,7 +5,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AppRecord } from '../src/store/app-store.ts';
-import { createTestApp, rest, startNode, text, type TestNode } from './helpers/test-server.ts';
+import { createTestApp, loginClient, rest, sign, startNode, text, type TestNode } from './helpers/test-server.ts';
+import { TestClient } from './helpers/ws-client.ts';
 
 const PASSWORD = 'delete me properly';
 
@@ -50,9 +51,17 @@ describe('app deletion through the console purges the app\'s data', () => {
     await fill(kept);
     const before = await store.apps.tenantRows(id);
     assert.ok((before['messages'] ?? 0) >= 5 && (before['accounts'] ?? 0) >= 2, JSON.stringify(before));
-    const keptBefore = await store.apps.tenantRows(kept.sdkAppId);
 
+    const { client: online } = await loginClient(node, doomed, 'a');
+    const { client: bystander } = await loginClient(node, kept, 'a');
     assert.deepEqual((await api('DELETE', `apps/${id}`)).json, { deleted: true });
+    // Its connections are closed too, with a kickedOut push; other apps' are not.
+    const kicked = await online.nextPush('kickedOut');
+    assert.equal(kicked.data.code, 70020);
+    await online.closed();
+    assert.equal((await bystander.request('getConversationList', {})).code, 0);
+    await bystander.close();
+    const keptBefore = await store.apps.tenantRows(kept.sdkAppId);
     // At once: the app's REST calls fail.
     assert.notEqual((await rest(node, doomed, 'openim/sendmsg', { From_Account: 'a', To_Account: 'b', MsgRandom: 99, MsgBody: text('x') })).ErrorCode, 0);
     // The purge runs in the background.
@@ -64,5 +73,19 @@ describe('app deletion through the console purges the app\'s data', () => {
     assert.deepEqual(await store.apps.pendingPurges(), []);
     assert.deepEqual(await store.apps.tenantRows(kept.sdkAppId), keptBefore);
     assert.equal((await rest(node, kept, 'openim/sendmsg', { From_Account: 'a', To_Account: 'b', MsgRandom: 77, MsgBody: text('y') })).ErrorCode, 0);
+  });
+
+  test('disabling an app closes its connections and refuses new logins until it is enabled again', async () => {
+    const app = await createTestApp(node);
+    const { client } = await loginClient(node, app, 'carol');
+    assert.equal((await api('POST', `apps/${app.sdkAppId}/disabled`, { disabled: true })).status, 200);
+    assert.equal((await client.nextPush('kickedOut')).data.code, 60016);
+    await client.closed();
+    const again = await TestClient.connect(node.url);
+    assert.equal((await again.request('login', { sdkAppId: app.sdkAppId, userID: 'carol', userSig: sign(app, 'carol'), platform: 'Web' })).code, 70020);
+    await again.close();
+    assert.equal((await api('POST', `apps/${app.sdkAppId}/disabled`, { disabled: false })).status, 200);
+    const { client: back } = await loginClient(node, app, 'carol');
+    await back.close();
   });
 });

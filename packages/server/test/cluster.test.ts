@@ -12,8 +12,8 @@ import type { AppRecord } from '../src/store/app-store.ts';
 import { closeAll, createGroup, nextGroupMessage, ok, sendGroup, type Users } from './helpers/groups.ts';
 import { clusterEnv, deleteRedisKeys, eventually, killRedisClients, startClusterNodes, syncAll, type ClusterEnv } from './helpers/cluster.ts';
 import { skipUnlessPostgres, skipUnlessRedis } from './helpers/services.ts';
-import { createTestApp, loginClient, rest, text, type TestNode } from './helpers/test-server.ts';
-import type { TestClient } from './helpers/ws-client.ts';
+import { createTestApp, loginClient, rest, sign, text, type TestNode } from './helpers/test-server.ts';
+import { TestClient } from './helpers/ws-client.ts';
 
 // Live-room online counts are refreshed from presence every 5 s by default; faster here.
 process.env['PARLEY_LIVE_COUNT_REFRESH_MS'] = '200';
@@ -98,6 +98,23 @@ describe('cluster: three nodes on PostgreSQL + Redis', { skip }, () => {
     assert.equal(r.ErrorCode, 0, JSON.stringify(r));
     assert.equal((await dave.nextPush('kickedOut')).data.reason, 'REST_API_Kick');
     assert.equal(await dave.closed(), 4001);
+  });
+
+  test('disabling an app on node C closes its sessions on A and B at once; other apps keep theirs', async () => {
+    const doomed = await createTestApp(A);
+    const [onA, onB] = [await login(A, doomed, 'erin'), await login(B, doomed, 'frank')];
+    const bystander = track(await login(B, app, 'bystander'));
+    await C.parley.apps.setDisabled(doomed.sdkAppId, true);
+    await C.parley.services.sessions.closeApp(doomed.sdkAppId, 60016, 'The app was disabled');
+    for (const c of [onA, onB]) {
+      assert.equal((await c.nextPush('kickedOut')).data.code, 60016);
+      assert.equal(await c.closed(), 4001);
+    }
+    // A's cached app record was dropped with it: a login there is refused now, not in 5 s.
+    const again = await TestClient.connect(A.url);
+    assert.equal((await again.request('login', { sdkAppId: doomed.sdkAppId, userID: 'erin', userSig: sign(doomed, 'erin'), platform: 'Web' })).code, 70020);
+    await again.close();
+    assert.equal(ok(await bystander.request('heartbeat')).serverTime > 0, true);
   });
 
   test('query_online_status is cluster-wide', async () => {

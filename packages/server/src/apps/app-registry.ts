@@ -77,6 +77,11 @@ export class AppRegistry {
     return app;
   }
 
+  /** Drops the cached record (the app changed on another node), so the next lookup reads the store. */
+  forget(sdkAppId: number): void {
+    this.cache.delete(sdkAppId);
+  }
+
   /** The cached app when fresh, else undefined (no I/O): lets hot paths skip an await. */
   peek(sdkAppId: number): AppRecord | undefined {
     const hit = this.cache.get(sdkAppId);

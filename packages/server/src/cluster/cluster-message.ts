@@ -6,12 +6,18 @@
  * Pushes are the hot path, so they use a tiny line format instead of JSON: the frame (already
  * encoded JSON) is carried verbatim, never re-escaped: `P<originNode>\t<exceptSessionId>\n<frame>`.
  * `origin` lets a node ignore its own publications (it delivered locally already).
+ * App-wide events (an app disabled or deleted: close its sessions) go on one channel every node
+ * subscribes to (`APPS_CHANNEL`): `A<json>`.
  */
 import type { KickReason } from '@parley/protocol';
 
 export type ClusterMessage =
   | { t: 'push'; origin: string; frame: string; except: string }
-  | { t: 'kick'; origin: string; sessionIds: string[] | 'all'; reason: KickReason; code: number; message: string };
+  | { t: 'kick'; origin: string; sessionIds: string[] | 'all'; reason: KickReason; code: number; message: string }
+  | { t: 'closeApp'; origin: string; sdkAppId: number; code: number; message: string };
+
+/** Every node subscribes: app-wide events. */
+export const APPS_CHANNEL = 'apps';
 
 export function userChannel(sdkAppId: number, userID: string): string {
   return `u:${sdkAppId}:${userID}`;
@@ -19,7 +25,7 @@ export function userChannel(sdkAppId: number, userID: string): string {
 
 export function encodeClusterMessage(m: ClusterMessage): string {
   if (m.t === 'push') return `P${m.origin}\t${m.except}\n${m.frame}`;
-  return 'K' + JSON.stringify(m);
+  return (m.t === 'kick' ? 'K' : 'A') + JSON.stringify(m);
 }
 
 export function decodeClusterMessage(payload: string): ClusterMessage | undefined {
@@ -30,10 +36,10 @@ export function decodeClusterMessage(payload: string): ClusterMessage | undefine
     if (nl < 0 || tab < 0 || tab > nl) return undefined;
     return { t: 'push', origin: payload.slice(1, tab), except: payload.slice(tab + 1, nl), frame: payload.slice(nl + 1) };
   }
-  if (tag === 75 /* K */) {
+  if (tag === 75 /* K */ || tag === 65 /* A */) {
     try {
       const m = JSON.parse(payload.slice(1)) as ClusterMessage;
-      return m.t === 'kick' ? m : undefined;
+      return m.t === (tag === 75 ? 'kick' : 'closeApp') ? m : undefined;
     } catch {
       return undefined;
     }

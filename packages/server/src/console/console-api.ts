@@ -30,6 +30,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodeTicket, genUserSigV1, generateV1KeyPair, verifyUserSig } from '@parley/usersig';
+import { Codes } from '@parley/protocol';
 import type { AppRegistry } from '../apps/app-registry.ts';
 import { ParleyError } from '../errors.ts';
 import type { Services } from '../services.ts';
@@ -219,12 +220,17 @@ export class ConsoleApi {
       if (c === undefined && m === 'GET') return { app: view(await this.#appFor(req, id)) };
       if (c === undefined && m === 'DELETE') {
         await this.#operator(req);
-        return { deleted: await this.o.apps.delete(id) };
+        const deleted = await this.o.apps.delete(id);
+        // Its tickets stop working now; so do its connections (on every node).
+        if (deleted) await this.o.services.sessions.closeApp(id, Codes.SDKAPPID_NOT_FOUND.code, 'The app was deleted');
+        return { deleted };
       }
       if (c === 'disabled' && m === 'POST') {
         await this.#operator(req);
         const body = await readJson(req);
-        return { app: view(await this.o.apps.setDisabled(id, body['disabled'] === true)) };
+        const app = await this.o.apps.setDisabled(id, body['disabled'] === true);
+        if (app.disabled) await this.o.services.sessions.closeApp(id, Codes.REST_APP_DISABLED.code, 'The app was disabled');
+        return { app: view(app) };
       }
       if (c === 'secret' && m === 'GET') return { secretKey: (await this.#appFor(req, id)).secretKey };
       if (c === 'settings' && m === 'PATCH') {

@@ -18,7 +18,7 @@
 import type { KickReason } from '@parley/protocol';
 import type { Bus } from '../bus/bus.ts';
 import type { Presence, SessionInfo } from '../presence/presence.ts';
-import { decodeClusterMessage, encodeClusterMessage, userChannel } from '../cluster/cluster-message.ts';
+import { APPS_CHANNEL, decodeClusterMessage, encodeClusterMessage, userChannel } from '../cluster/cluster-message.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { PushTarget } from './push-target.ts';
 
@@ -36,6 +36,8 @@ export class SessionRegistry {
   /** app → user → session(s); nested so no composite key string is kept per user. */
   readonly #byApp = new Map<number, Map<string, Sessions>>();
   #count = 0;
+  /** Called when an app's sessions are closed (here or on another node): drop what is cached of it. */
+  onAppClosed: ((sdkAppId: number) => void) | undefined = undefined;
   /** How this node's own push publications begin (see cluster-message.ts). */
   readonly #selfTag: string;
 
@@ -48,7 +50,12 @@ export class SessionRegistry {
     private readonly logger: Logger,
   ) {
     this.#selfTag = encodeClusterMessage({ t: 'push', origin: nodeId, except: '', frame: '' }).split('\t')[0] + '\t';
-    if (clustered) bus.onReconnect(() => this.hintResync());
+    if (clustered) {
+      bus.onReconnect(() => this.hintResync());
+      bus.subscribe(APPS_CHANNEL, (payload) => this.#onAppsMessage(payload)).catch((err: unknown) => {
+        this.logger.warn({ err }, 'apps channel subscribe failed');
+      });
+    }
   }
 
   get size(): number {
@@ -174,6 +181,35 @@ export class SessionRegistry {
     return kicked;
   }
 
+  /**
+   * Closes every session of an app on every node (the app was disabled or deleted): each gets a
+   * `kickedOut` push (REST_API_Kick, `code`) and its connection closes. Returns the local count.
+   */
+  async closeApp(sdkAppId: number, code: number, message: string): Promise<number> {
+    const n = this.#closeAppLocal(sdkAppId, code, message);
+    if (this.clustered) await this.bus.publish(APPS_CHANNEL, encodeClusterMessage({ t: 'closeApp', origin: this.nodeId, sdkAppId, code, message }));
+    return n;
+  }
+
+  #closeAppLocal(sdkAppId: number, code: number, message: string): number {
+    this.onAppClosed?.(sdkAppId);
+    const users = this.#byApp.get(sdkAppId);
+    if (!users) return 0;
+    let n = 0;
+    for (const sessions of [...users.values()]) {
+      for (const s of listOf(sessions).slice()) {
+        s.kick('REST_API_Kick', code, message);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  #onAppsMessage(payload: string): void {
+    const m = decodeClusterMessage(payload);
+    if (m?.t === 'closeApp' && m.origin !== this.nodeId) this.#closeAppLocal(m.sdkAppId, m.code, m.message);
+  }
+
   /** Every local session (for shutdown and sweeps). */
   *all(): IterableIterator<PushTarget> {
     for (const users of this.#byApp.values()) {
@@ -221,6 +257,6 @@ export class SessionRegistry {
     const m = decodeClusterMessage(payload);
     if (!m || m.origin === this.nodeId) return;
     if (m.t === 'push') this.#deliverLocal(sdkAppId, userID, m.frame, m.except);
-    else this.#kickLocal(sdkAppId, userID, m.sessionIds, m.reason, m.code, m.message);
+    else if (m.t === 'kick') this.#kickLocal(sdkAppId, userID, m.sessionIds, m.reason, m.code, m.message);
   }
 }
