@@ -137,6 +137,9 @@ describe('groups: REST imports, unread counts, deleting by sender, attributes', 
     assert.equal(await unreadOf('bob', id), 7);
 
     assert.deepEqual(await call('delete_group_msg_by_sender', { GroupId: id, Sender_Account: 'spam' }), { ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 });
+    // The deleted tail keeps its sequence numbers: NextMsgSeq does not go back.
+    assert.equal((await call('get_group_info', { GroupIdList: [id] })).GroupInfo[0].NextMsgSeq, keep + 6);
+    assert.equal(ok(await u.bob!.request('getGroupProfile', { groupID: id })).group.nextMessageSeq, keep + 6);
     const hist = await call('group_msg_get_simple', { GroupId: id, ReqMsgNumber: 20, WithRecalledMsg: 1 });
     assert.ok(hist.RspMsgList.every((m: any) => m.From_Account !== 'spam'), 'REST history');
     assert.deepEqual(hist.RspMsgList.map((m: any) => m.MsgSeq).slice(0, 1), [keep]);

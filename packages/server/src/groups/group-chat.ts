@@ -168,7 +168,8 @@ export class GroupChat {
     const notMember = Object.keys(cursors).filter((id) => !joinedIds.has(id));
     const parts: string[] = [];
     for (const { group } of joined) {
-      const lastSeq = await core.messaging.lastSeq(group.sdkAppId, group.groupId);
+      // The last message left, not the last sequence: a deleted tail is nothing to fetch.
+      const lastSeq = (await core.messaging.lastMessage(group.sdkAppId, group.groupId))?.seq ?? 0;
       const cursor = cursors[group.groupId];
       const head = `{"groupID":${JSON.stringify(group.groupId)},"lastSeq":${lastSeq}`;
       if (cursor === undefined || cursor >= lastSeq) {

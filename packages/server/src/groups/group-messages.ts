@@ -97,8 +97,9 @@ export class GroupMessaging {
     this.#members.delete(`${sdkAppId}:${groupId}`);
   }
 
+  /** The group's last sequence handed out: deleted messages keep their numbers, so NextMsgSeq never goes back. */
   async lastSeq(sdkAppId: number, groupId: string): Promise<number> {
-    return (await this.store.messages.history(sdkAppId, groupConvId(groupId), undefined, 1))[0]?.seq ?? 0;
+    return this.store.messages.lastSeq(sdkAppId, groupConvId(groupId));
   }
 
   async lastMessage(sdkAppId: number, groupId: string): Promise<StoredMessage | undefined> {

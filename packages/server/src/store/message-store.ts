@@ -90,6 +90,8 @@ export interface MessageStore {
   /** Inbox events after `afterSeq`, oldest first, at most `limit`. */
   readInbox(sdkAppId: number, userID: string, afterSeq: number, limit: number): Promise<InboxRow[]>;
   lastInboxSeq(sdkAppId: number, userID: string): Promise<number>;
+  /** The conversation's last sequence handed out (deleted or purged messages included: the next is this + 1). */
+  lastSeq(sdkAppId: number, convId: string): Promise<number>;
   /** Messages with seq < beforeSeq (or the newest when beforeSeq is undefined), newest first; deleted ones are left out. */
   history(sdkAppId: number, convId: string, beforeSeq: number | undefined, limit: number): Promise<StoredMessage[]>;
   getMessage(sdkAppId: number, convId: string, seq: number): Promise<StoredMessage | undefined>;

@@ -285,6 +285,8 @@ export function runStoreContract(engineName: string, open: () => Promise<OpenedS
         assert.deepEqual((await s.messages.history(app, 'group:grp', 4, 1)).map((m) => m.seq), [2]);
         assert.equal(await s.messages.getMessage(app, 'group:grp', 1), undefined);
         assert.equal(await s.messages.unreadCount(app, 'reader', 'group:grp'), 2);
+        assert.equal(await s.messages.lastSeq(app, 'group:grp'), 5, 'the last sequence handed out, deleted or not');
+        assert.equal(await s.messages.lastSeq(app, 'group:nope'), 0);
         const [next] = await s.messages.append([g('a')]);
         assert.equal(next?.message.seq, 6, 'the deleted last message keeps its sequence');
         // A later message from the same sender is not affected.

@@ -77,8 +77,10 @@ async function profileFor(ctx: LoggedInContext, group: GroupRecord): Promise<unk
   const g = groups(ctx);
   const self = await ctx.services.store.groups.getMember(group.sdkAppId, group.groupId, ctx.session.userID);
   const history = g.core.rules(group).history;
-  const last = history ? await g.core.messaging.lastMessage(group.sdkAppId, group.groupId) : undefined;
-  return groupProfile(group, last?.seq ?? 0, self, last);
+  if (!history) return groupProfile(group, 0, self);
+  // nextMessageSeq follows the sequence (deleted messages keep theirs); lastMessage is the last one left.
+  const [lastSeq, last] = await Promise.all([g.core.messaging.lastSeq(group.sdkAppId, group.groupId), g.core.messaging.lastMessage(group.sdkAppId, group.groupId)]);
+  return groupProfile(group, lastSeq, self, last);
 }
 
 async function reloaded(ctx: LoggedInContext, group: GroupRecord): Promise<unknown> {

@@ -47,8 +47,11 @@ export function registerGroupCommands(registry: CommandRegistry, services: Servi
     registry.register(`group_open_http_svc/${name}`, fn, ratePerSecond === undefined ? {} : { ratePerSecond });
 
   async function lastInfo(group: GroupRecord): Promise<{ sdkAppId: number; lastSeq: number; lastMsgTime: number }> {
-    const last = GROUP_RULES[group.type].history ? await g().core.messaging.lastMessage(group.sdkAppId, group.groupId) : undefined;
-    return { sdkAppId: group.sdkAppId, lastSeq: last?.seq ?? 0, lastMsgTime: last?.time ?? 0 };
+    if (!GROUP_RULES[group.type].history) return { sdkAppId: group.sdkAppId, lastSeq: 0, lastMsgTime: 0 };
+    const { messaging } = g().core;
+    // NextMsgSeq follows the sequence (deleted messages keep theirs); the time is the last message left's.
+    const [lastSeq, last] = await Promise.all([messaging.lastSeq(group.sdkAppId, group.groupId), messaging.lastMessage(group.sdkAppId, group.groupId)]);
+    return { sdkAppId: group.sdkAppId, lastSeq, lastMsgTime: last?.time ?? 0 };
   }
 
   reg('create_group', async (ctx, body) => {

@@ -136,6 +136,12 @@ export class PostgresMessageStore implements MessageStore {
     return row?.value ?? 0;
   }
 
+  async lastSeq(sdkAppId: number, convId: string): Promise<number> {
+    const [row] = await this.db.query<{ value: number }>('SELECT value FROM counters WHERE sdk_app_id = $1 AND kind = $2 AND key = $3',
+      [sdkAppId, CONVERSATION, convId]);
+    return row?.value ?? 0;
+  }
+
   async history(sdkAppId: number, convId: string, beforeSeq: number | undefined, limit: number): Promise<StoredMessage[]> {
     if (limit <= 0) return [];
     const rows = await this.db.query<MessageRow>(`SELECT * FROM messages WHERE sdk_app_id = $1 AND conv_id = $2

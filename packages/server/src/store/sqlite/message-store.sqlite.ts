@@ -150,6 +150,11 @@ export class SqliteMessageStore implements MessageStore {
     return owner === undefined ? 0 : this.keys.lastInboxSeq(owner);
   }
 
+  async lastSeq(sdkAppId: number, convId: string): Promise<number> {
+    const conv = this.keys.findConv(sdkAppId, convId);
+    return conv === undefined ? 0 : this.keys.lastConvSeq(conv);
+  }
+
   async history(sdkAppId: number, convId: string, beforeSeq: number | undefined, limit: number): Promise<StoredMessage[]> {
     const conv = this.keys.findConv(sdkAppId, convId);
     if (conv === undefined || limit <= 0) return [];
