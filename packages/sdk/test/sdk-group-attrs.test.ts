@@ -78,16 +78,20 @@ describe('group attributes', () => {
     assert.deepEqual((await owner.getGroupAttributes({ groupID: 'attrs2' })).data.groupAttributes, {});
   });
 
-  test('a 6th write within a second is refused with 10049 and changes nothing', async () => {
+  test('writes beyond 5 a second are refused with 10049 and change nothing', async () => {
     await owner.createGroup({ type: TYPES.GRP_PUBLIC, name: 'Busy', groupID: 'attrs3', memberList: [{ userID: 'aMember' }] });
-    const results = await Promise.allSettled(Array.from({ length: 6 }, (_, i) =>
+    const t0 = performance.now();
+    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) =>
       (i % 2 ? owner : member).setGroupAttributes({ groupID: 'attrs3', groupAttributes: { [`w${i}`]: String(i) } })));
+    const elapsedS = (performance.now() - t0) / 1000;
     const refused = results.flatMap((r, i) => (r.status === 'rejected' ? [[i, (r.reason as IMError).code]] : []));
-    assert.equal(refused.length, 1, JSON.stringify(refused));
-    assert.equal(refused[0]![1], 10049);
+    // The bucket holds 5 and refills 5 a second: at most 5 + 5 × (seconds the writes took) pass.
+    const passed = 10 - refused.length;
+    assert.ok(passed >= 5 && passed <= 5 + Math.ceil(5 * elapsedS), `${passed} accepted in ${elapsedS.toFixed(2)} s: ${JSON.stringify(refused)}`);
+    assert.ok(refused.every(([, code]) => code === 10049), JSON.stringify(refused));
     const map = (await owner.getGroupAttributes({ groupID: 'attrs3', keyList: [] })).data.groupAttributes;
-    assert.equal(Object.keys(map).length, 5);
-    assert.equal(map[`w${refused[0]![0]}`], undefined);
+    assert.equal(Object.keys(map).length, passed);
+    for (const [i] of refused) assert.equal(map[`w${i}`], undefined);
   });
 
   test('AVChatRoom: members in the room get the event; the update is not a message', async () => {
