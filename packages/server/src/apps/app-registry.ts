@@ -183,6 +183,7 @@ export class AppRegistry {
   async delete(sdkAppId: number): Promise<boolean> {
     this.cache.delete(sdkAppId);
     const deleted = await this.store.deleteApp(sdkAppId);
+    // Again: a lookup during the await may have cached the row just deleted.
     this.cache.delete(sdkAppId);
     if (deleted && this.purgeOnDelete) void this.purgeDeleted().catch(this.onPurgeError);
     return deleted;
